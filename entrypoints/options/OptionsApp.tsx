@@ -1,0 +1,97 @@
+import { useLiveQuery } from 'dexie-react-hooks';
+import { useEffect, useState } from 'react';
+import { eventsOfAgent } from '../../lib/feedback/recorder';
+import { computeStats, formatRate } from '../../lib/feedback/stats';
+import { agentItem, getAgent } from '../../lib/platform/agent';
+import { db } from '../../lib/platform/database';
+import { AgentSettingsSchema, randomAgentId } from '../../lib/settings';
+import { TEST_IDS } from '../../lib/testids';
+
+export function OptionsApp() {
+  const [agentId, setAgentId] = useState('');
+  const [displayName, setDisplayName] = useState('');
+  const [message, setMessage] = useState<{ ok: boolean; text: string } | null>(null);
+
+  useEffect(() => {
+    void getAgent().then((a) => {
+      setAgentId(a.agentId);
+      setDisplayName(a.displayName);
+    });
+  }, []);
+
+  const kbDocs = useLiveQuery(() => db.kbDocs.count(), []);
+  const kbChunks = useLiveQuery(() => db.kbChunks.count(), []);
+  const events = useLiveQuery(() => (agentId ? eventsOfAgent(db, agentId) : Promise.resolve([])), [agentId]);
+  const stats = events ? computeStats(events) : null;
+
+  const save = async () => {
+    const parsed = AgentSettingsSchema.safeParse({ agentId, displayName });
+    if (!parsed.success) {
+      setMessage({ ok: false, text: parsed.error.issues[0]?.message ?? 'Check the agent id and name.' });
+      return;
+    }
+    await agentItem.setValue(parsed.data);
+    setMessage({ ok: true, text: 'Saved. New events carry this agent id.' });
+  };
+
+  return (
+    <main className="panel">
+      <header className="panel__header">
+        <h1>Ticket Copilot – Options</h1>
+      </header>
+      <section className="draft" aria-labelledby="agent-heading">
+        <h2 id="agent-heading">You</h2>
+        <p className="muted">
+          Every recorded step carries your agent id. The default is random and pseudonymous; your team lead may ask you to
+          use an agreed one so exports from the whole team can be merged.
+        </p>
+        <label>
+          Agent id
+          <br />
+          <input data-testid={TEST_IDS.agentId} value={agentId} onChange={(e) => setAgentId(e.target.value)} maxLength={100} />
+        </label>{' '}
+        <button type="button" onClick={() => setAgentId(randomAgentId())}>
+          New random id
+        </button>
+        <label>
+          Display name (used for <code>{'{{agent.name}}'}</code> in canned responses)
+          <br />
+          <input data-testid={TEST_IDS.agentName} value={displayName} onChange={(e) => setDisplayName(e.target.value)} maxLength={100} />
+        </label>
+        <div>
+          <button type="button" className="primary" data-testid={TEST_IDS.settingsSaveAgent} onClick={() => void save()}>
+            Save
+          </button>
+        </div>
+        {message && (
+          <p className={message.ok ? 'ok' : 'alert'} role="status">
+            {message.text}
+          </p>
+        )}
+      </section>
+      <section className="draft" aria-labelledby="kb-heading">
+        <h2 id="kb-heading">Knowledge base</h2>
+        <p>
+          {kbDocs ?? 0} entries in {kbChunks ?? 0} passages. The bundled sample knowledge base is installed on first run;
+          importing your own comes next.
+        </p>
+      </section>
+      <section className="draft" aria-labelledby="stats-heading">
+        <h2 id="stats-heading">Your numbers</h2>
+        {stats ? (
+          <ul>
+            <li>Acceptance rate: {formatRate(stats.acceptanceRate)}</li>
+            <li>As-is rate: {formatRate(stats.asIsRate)}</li>
+            <li>Override rate: {formatRate(stats.overrideRate)}</li>
+            <li>Thumbs up: {formatRate(stats.thumbsUpRate)}</li>
+            <li>
+              Ticket → draft latency: P50 {stats.latencyMs.p50 ?? '–'} ms, P95 {stats.latencyMs.p95 ?? '–'} ms
+            </li>
+          </ul>
+        ) : (
+          <p className="muted">Loading…</p>
+        )}
+      </section>
+    </main>
+  );
+}

@@ -1,0 +1,204 @@
+import { useLiveQuery } from 'dexie-react-hooks';
+import { useEffect, useMemo, useState } from 'react';
+import { AcceptanceFooter } from '../../components/AcceptanceFooter';
+import { ConfidenceBadge } from '../../components/ConfidenceBadge';
+import { DraftText } from '../../components/DraftText';
+import { FeedbackBar, type Rating } from '../../components/FeedbackBar';
+import { SourceList } from '../../components/SourceList';
+import { TicketSummary } from '../../components/TicketSummary';
+import { insertableText } from '../../lib/drafting/insertable';
+import { eventsOfAgent } from '../../lib/feedback/recorder';
+import { computeStats } from '../../lib/feedback/stats';
+import { db } from '../../lib/platform/database';
+import { TEST_IDS } from '../../lib/testids';
+import { usePanelPort, type PanelResult } from './usePanelPort';
+
+function pinnedTabId(): number | null {
+  const raw = new URLSearchParams(window.location.search).get('tabId');
+  const n = raw === null ? NaN : Number(raw);
+  return Number.isInteger(n) && n >= 0 ? n : null;
+}
+
+const STATUS_TEXT = {
+  'no-tab': 'Open a ticket in your helpdesk and the copilot will draft a reply here.',
+  waiting: 'Waiting for the helpdesk page to load…',
+  indexing: 'Indexing the knowledge base…',
+  drafting: 'Drafting a reply…',
+} as const;
+
+export function App() {
+  const [tabId] = useState(pinnedTabId);
+  const { state, request, reportShown } = usePanelPort(tabId);
+  const [result, setResult] = useState<{ draftId: string | null; result: PanelResult } | null>(null);
+  const [busy, setBusy] = useState(false);
+  const [cited, setCited] = useState<{ draftId: string; marker: number } | null>(null);
+  const draft = state?.draft ?? null;
+  // Messages and highlights belong to the draft they were about.
+  const status = result && result.draftId === (draft?.draftId ?? null) ? result.result : null;
+  const highlighted = cited && cited.draftId === draft?.draftId ? cited.marker : null;
+  const agentId = state?.agentId ?? '';
+
+  const events = useLiveQuery(() => (agentId ? eventsOfAgent(db, agentId) : Promise.resolve([])), [agentId]);
+  const stats = useMemo(() => (events ? computeStats(events) : null), [events]);
+  const thumb = useMemo(() => {
+    if (!draft || !events) return null;
+    const rated = events.filter((e) => e.type === 'rated' && e.draftId === draft.draftId).at(-1);
+    return rated?.type === 'rated' ? rated.payload.thumb : null;
+  }, [draft, events]);
+
+  // `shown` is reported once the draft's text is on screen and the panel is visible.
+  const draftId = draft?.draftId;
+  useEffect(() => {
+    if (!draftId) return;
+    const report = () => {
+      if (document.visibilityState === 'visible') {
+        requestAnimationFrame(() => reportShown(draftId));
+        return true;
+      }
+      return false;
+    };
+    if (report()) return;
+    const onVisible = () => report() && document.removeEventListener('visibilitychange', onVisible);
+    document.addEventListener('visibilitychange', onVisible);
+    return () => document.removeEventListener('visibilitychange', onVisible);
+  }, [draftId, reportShown]);
+
+  const act = async (run: () => Promise<PanelResult>) => {
+    setBusy(true);
+    const about = draft?.draftId ?? null;
+    try {
+      const outcome = await run();
+      setResult({ draftId: about, result: outcome });
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  const onCopy = () =>
+    act(async () => {
+      if (!draft) return { ok: false };
+      try {
+        await navigator.clipboard.writeText(insertableText(draft.text));
+      } catch {
+        return { ok: false, message: 'The clipboard is not available here. Select the draft text and copy it yourself.' };
+      }
+      return request({ type: 'copied', draftId: draft.draftId });
+    });
+
+  const onRate = (rating: Rating) => {
+    if (!draft) return;
+    void act(() => request({ type: 'rate', draftId: draft.draftId, ...rating }));
+  };
+
+  if (!state) {
+    return (
+      <main className="panel">
+        <p className="muted">Connecting…</p>
+      </main>
+    );
+  }
+
+  return (
+    <main className="panel">
+      <header className="panel__header">
+        <h1>Ticket Copilot</h1>
+        <span className="muted" data-testid={TEST_IDS.kbStatus}>
+          {state.kb.ready ? `${state.kb.docs} KB entries` : 'Indexing knowledge base…'}
+        </span>
+      </header>
+
+      {state.status === 'no-ticket' && (
+        <section className="empty" data-testid={TEST_IDS.noTicket}>
+          <h2>No ticket on this page</h2>
+          <p>
+            The copilot looks for a conversation and a reply box. Open a ticket in your helpdesk; if this page is a ticket,
+            reload it so the copilot can read it again.
+          </p>
+        </section>
+      )}
+      {(state.status === 'no-tab' || state.status === 'waiting' || state.status === 'indexing' || state.status === 'drafting') && (
+        <p className="muted" data-testid={TEST_IDS.draftStatus} data-status={state.status}>
+          {STATUS_TEXT[state.status]}
+        </p>
+      )}
+
+      {state.ticket && <TicketSummary ticket={state.ticket} />}
+
+      {state.message && (
+        <p className={state.status === 'error' ? 'alert' : 'notice'} role="alert" data-testid={TEST_IDS.draftError}>
+          {state.message}
+        </p>
+      )}
+      {state.ticket && !draft && state.message && (
+        <button type="button" onClick={() => void act(() => request({ type: 'refresh' }))} disabled={busy}>
+          Draft again
+        </button>
+      )}
+
+      {draft && (
+        <section className="draft" aria-label="Suggested reply">
+          <div className="draft__head">
+            <h2>Suggested reply</h2>
+            <ConfidenceBadge confidence={draft.confidence} />
+          </div>
+          {draft.needsHuman && <p className="notice">Low confidence: check every fact before you send.</p>}
+          <DraftText
+            text={draft.text}
+            onCite={(marker) => {
+              setCited({ draftId: draft.draftId, marker });
+              document.getElementById(`source-${marker}`)?.scrollIntoView({ block: 'nearest' });
+            }}
+          />
+          <div className="actions">
+            <button
+              type="button"
+              className="primary"
+              data-testid={TEST_IDS.insertDraft}
+              disabled={busy}
+              onClick={() => void act(() => request({ type: 'insert', draftId: draft.draftId }))}
+            >
+              Insert and edit
+            </button>
+            <button type="button" data-testid={TEST_IDS.copyDraft} disabled={busy} onClick={() => void onCopy()}>
+              Copy
+            </button>
+            <button
+              type="button"
+              data-testid={TEST_IDS.regenerate}
+              disabled={busy}
+              onClick={() => void act(() => request({ type: 'regenerate', draftId: draft.draftId }))}
+            >
+              Regenerate
+            </button>
+            <button
+              type="button"
+              className="quiet"
+              data-testid={TEST_IDS.dismissDraft}
+              disabled={busy}
+              onClick={() => void act(() => request({ type: 'dismiss', draftId: draft.draftId }))}
+            >
+              Dismiss
+            </button>
+          </div>
+          {status?.message && (
+            <p className={status.ok ? 'ok' : 'alert'} role="status" data-testid={TEST_IDS.actionStatus}>
+              {status.message}
+            </p>
+          )}
+          <FeedbackBar key={draft.draftId} current={thumb} onRate={onRate} />
+          <details className="why" open>
+            <summary>Why this?</summary>
+            <ul className="reasons-list">
+              {draft.confidence.reasons.map((r) => (
+                <li key={r}>{r}</li>
+              ))}
+            </ul>
+            <SourceList sources={draft.sources} highlighted={highlighted} />
+          </details>
+        </section>
+      )}
+
+      <AcceptanceFooter stats={stats} agentId={agentId} />
+    </main>
+  );
+}

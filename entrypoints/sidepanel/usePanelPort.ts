@@ -1,0 +1,77 @@
+import { useCallback, useEffect, useRef, useState } from 'react';
+import { browser, type Browser } from 'wxt/browser';
+import { PANEL_PORT_NAME, PanelPush, type PanelRequest, type PanelState } from '../../lib/messages';
+
+type Request = Exclude<PanelRequest, { type: 'subscribe' | 'shown' }>;
+type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
+type RequestBody = DistributiveOmit<Request, 'requestId'>;
+
+export interface PanelResult {
+  ok: boolean;
+  message?: string;
+}
+
+/**
+ * The panel's port to the background. It reconnects when the worker stops (MV3 may stop it at any
+ * time) and subscribes again, so the background can resume the draft.
+ */
+export function usePanelPort(tabId: number | null) {
+  const [state, setState] = useState<PanelState | null>(null);
+  const [connected, setConnected] = useState(false);
+  const portRef = useRef<Browser.runtime.Port | null>(null);
+  const pending = useRef(new Map<string, (r: PanelResult) => void>());
+
+  useEffect(() => {
+    let stopped = false;
+    let retry: ReturnType<typeof setTimeout> | undefined;
+    const connect = () => {
+      if (stopped) return;
+      const port = browser.runtime.connect({ name: PANEL_PORT_NAME });
+      portRef.current = port;
+      setConnected(true);
+      port.onMessage.addListener((raw: unknown) => {
+        const parsed = PanelPush.safeParse(raw);
+        if (!parsed.success) return;
+        if (parsed.data.type === 'state') setState(parsed.data.state);
+        else {
+          const resolve = pending.current.get(parsed.data.requestId);
+          pending.current.delete(parsed.data.requestId);
+          resolve?.({ ok: parsed.data.ok, ...(parsed.data.message ? { message: parsed.data.message } : {}) });
+        }
+      });
+      port.onDisconnect.addListener(() => {
+        portRef.current = null;
+        setConnected(false);
+        for (const resolve of pending.current.values()) resolve({ ok: false, message: 'The copilot restarted. Try again.' });
+        pending.current.clear();
+        retry = setTimeout(connect, 300);
+      });
+      const subscribe: PanelRequest = { type: 'subscribe', tabId };
+      port.postMessage(subscribe);
+    };
+    connect();
+    return () => {
+      stopped = true;
+      if (retry) clearTimeout(retry);
+      portRef.current?.disconnect();
+      portRef.current = null;
+    };
+  }, [tabId]);
+
+  const request = useCallback((body: RequestBody): Promise<PanelResult> => {
+    const port = portRef.current;
+    if (!port) return Promise.resolve({ ok: false, message: 'The copilot is restarting. Try again in a moment.' });
+    const requestId = crypto.randomUUID();
+    return new Promise((resolve) => {
+      pending.current.set(requestId, resolve);
+      port.postMessage({ ...body, requestId });
+    });
+  }, []);
+
+  const reportShown = useCallback((draftId: string) => {
+    const shown: PanelRequest = { type: 'shown', draftId, shownAt: Date.now() };
+    portRef.current?.postMessage(shown);
+  }, []);
+
+  return { state, connected, request, reportShown };
+}

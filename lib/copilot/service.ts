@@ -1,0 +1,435 @@
+import type { CopilotDb, DraftRecord } from '../db';
+import { insertableText } from '../drafting/insertable';
+import { draftFromTemplate, TEMPLATE_PROMPT_VERSION } from '../drafting/template-drafter';
+import { ticketLanguage, ticketQueryText } from '../drafting/ticket-query';
+import { editRatio } from '../feedback/edit-ratio';
+import type { CopilotEvent, DiscardReason, NewEvent } from '../feedback/events';
+import { eventsOfTicket, recordEvent } from '../feedback/recorder';
+import { ensureSampleKb, loadKb, type LoadedKb } from '../kb/store';
+import type { KbDoc } from '../kb/schema';
+import type { BackgroundToContent, ContentReply, PanelRequest, PanelState } from '../messages';
+import { FALLBACK_AGENT_NAME, type AgentSettings } from '../settings';
+import type { ReasonCode } from '../testids';
+import { ticketKeyOf, type Ticket } from '../ticket/schema';
+import type { TabState, TabStore } from './tab-store';
+
+/** How many chunks the drafter sees. */
+export const RETRIEVAL_K = 12;
+export const TEMPLATE_VARIANT = 'template';
+
+export interface CopilotDeps {
+  db: CopilotDb;
+  tabs: TabStore;
+  getAgent(): Promise<AgentSettings>;
+  loadSampleKb(): Promise<readonly KbDoc[]>;
+  sendToTab(tabId: number, message: BackgroundToContent): Promise<ContentReply>;
+  now?(): number;
+  newId?(): string;
+}
+
+export interface ActionResult {
+  ok: boolean;
+  message?: string;
+}
+
+type Listener = (tabId: number) => void;
+
+/** What the side panel needs of a stored draft: everything but the worker's bookkeeping. */
+function toPanelDraft(record: DraftRecord): PanelState['draft'] {
+  const { tabId, readAt, helpdesk, ...draft } = record;
+  void tabId;
+  void readAt;
+  void helpdesk;
+  return draft;
+}
+
+const EMPTY_TAB: TabState = {
+  ticket: null,
+  ticketKey: null,
+  readAt: 0,
+  draftId: null,
+  dismissed: false,
+  sent: false,
+  error: null,
+};
+
+/**
+ * The background's pipeline, framework-free: read ticket → retrieve → draft → check → score →
+ * record. The background entrypoint only wires browser events to these methods. Every event is
+ * in Dexie before the method resolves, so the UI never shows an effect that was not recorded.
+ */
+export class CopilotService {
+  private kb: Promise<LoadedKb> | null = null;
+  private kbInfo: LoadedKb | null = null;
+  private readonly listeners = new Set<Listener>();
+  private readonly drafting = new Map<number, Promise<void>>();
+  private followedTabId: number | null = null;
+
+  constructor(private readonly deps: CopilotDeps) {}
+
+  private now(): number {
+    return this.deps.now?.() ?? Date.now();
+  }
+
+  private newId(): string {
+    return this.deps.newId?.() ?? crypto.randomUUID();
+  }
+
+  /** Install the sample KB on first run and load the index (from its snapshot when current). */
+  ready(): Promise<LoadedKb> {
+    if (!this.kb) {
+      this.kb = (async () => {
+        await ensureSampleKb(this.deps.db, this.deps.loadSampleKb);
+        const loaded = await loadKb(this.deps.db);
+        this.kbInfo = loaded;
+        return loaded;
+      })();
+      this.kb.catch(() => {
+        this.kb = null;
+      });
+    }
+    return this.kb;
+  }
+
+  onChange(listener: Listener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  private changed(tabId: number): void {
+    for (const l of this.listeners) l(tabId);
+  }
+
+  /** The helpdesk tab the agent used last: what an unpinned side panel follows. */
+  get followedTab(): number | null {
+    return this.followedTabId;
+  }
+
+  async focusTab(tabId: number): Promise<void> {
+    const state = await this.deps.tabs.get(tabId);
+    if (state && this.followedTabId !== tabId) {
+      this.followedTabId = tabId;
+      this.changed(tabId);
+    }
+  }
+
+  async tabClosed(tabId: number): Promise<void> {
+    await this.deps.tabs.delete(tabId);
+    if (this.followedTabId === tabId) this.followedTabId = null;
+  }
+
+  private async record(event: NewEvent): Promise<CopilotEvent> {
+    const agent = await this.deps.getAgent();
+    return recordEvent(this.deps.db, event, { agentId: agent.agentId, now: new Date(this.now()), newId: () => this.newId() });
+  }
+
+  private eventBase(draft: DraftRecord) {
+    return {
+      draftId: draft.draftId,
+      ticketKey: draft.ticketKey,
+      helpdesk: draft.helpdesk,
+      pilotId: null,
+      cohort: null,
+      variant: draft.variant,
+    };
+  }
+
+  // ── content script ──────────────────────────────────────────────────────────────────────────
+
+  /** The content script read its page: a ticket, or none. */
+  async ticketRead(tabId: number, ticket: Ticket | null, readAt: number, active = true): Promise<void> {
+    const previous = (await this.deps.tabs.get(tabId)) ?? EMPTY_TAB;
+    const key = ticket ? ticketKeyOf(ticket) : null;
+    if (active) this.followedTabId = tabId;
+    if (key && key === previous.ticketKey) {
+      // Same ticket read again (a new message arrived, the page re-rendered): keep the draft.
+      await this.deps.tabs.set(tabId, { ...previous, ticket });
+      this.changed(tabId);
+      if (!previous.draftId && !previous.dismissed) await this.draftFor(tabId);
+      return;
+    }
+    if (previous.draftId) await this.discardIfOpen(previous.draftId, 'ticket-changed');
+    await this.deps.tabs.set(tabId, { ...EMPTY_TAB, ticket, ticketKey: key, readAt });
+    this.changed(tabId);
+    if (ticket) await this.draftFor(tabId);
+  }
+
+  /** The helpdesk sent a reply on a ticket: attribute it to the draft that was used, else the one shown. */
+  async replySent(tabId: number, ticketKey: string, text: string): Promise<CopilotEvent | null> {
+    const agent = await this.deps.getAgent();
+    const events = (await eventsOfTicket(this.deps.db, ticketKey)).filter((e) => e.agentId === agent.agentId);
+    const lastUsed = events.filter((e) => e.type === 'inserted' || e.type === 'copied').at(-1);
+    const lastShown = events.filter((e) => e.type === 'shown').at(-1);
+    const target = lastUsed ?? lastShown;
+    const state = await this.deps.tabs.get(tabId);
+    if (state && state.ticketKey === ticketKey) {
+      await this.deps.tabs.set(tabId, { ...state, sent: true });
+      this.changed(tabId);
+    }
+    if (!target) return null;
+    const draft = await this.deps.db.drafts.get(target.draftId);
+    if (!draft) return null;
+    const used = Boolean(lastUsed);
+    return this.record({
+      ...this.eventBase(draft),
+      type: 'sent',
+      payload: { used, editRatio: used ? editRatio(insertableText(draft.text), text) : null },
+    });
+  }
+
+  // ── drafting ────────────────────────────────────────────────────────────────────────────────
+
+  private draftFor(tabId: number, parent?: DraftRecord): Promise<void> {
+    const running = this.drafting.get(tabId);
+    if (running && !parent) return running;
+    const job = this.makeDraft(tabId, parent).finally(() => {
+      if (this.drafting.get(tabId) === job) this.drafting.delete(tabId);
+    });
+    this.drafting.set(tabId, job);
+    return job;
+  }
+
+  private async makeDraft(tabId: number, parent?: DraftRecord): Promise<void> {
+    const state = await this.deps.tabs.get(tabId);
+    const ticket = state?.ticket;
+    if (!state || !ticket || !state.ticketKey) return;
+    const started = this.now();
+    try {
+      const kb = await this.ready();
+      const agent = await this.deps.getAgent();
+      const language = ticketLanguage(ticket);
+      const retrieved = kb.retriever.retrieve({ text: ticketQueryText(ticket), language }, RETRIEVAL_K);
+      const earlier = parent
+        ? await this.deps.db.drafts.where('ticketKey').equals(state.ticketKey).toArray()
+        : [];
+      const exclude = new Set(earlier.flatMap((d) => d.sources.filter((s) => s.kind === 'macro').map((s) => s.docId)));
+      const result = draftFromTemplate({
+        ticket,
+        retrieved,
+        agentName: agent.displayName || FALLBACK_AGENT_NAME,
+        excludeDocIds: exclude,
+      });
+      const record: DraftRecord = {
+        draftId: this.newId(),
+        ...(parent ? { parentDraftId: parent.draftId } : {}),
+        text: result.text,
+        citations: result.citations,
+        sources: result.sources,
+        confidence: result.confidence,
+        needsHuman: result.needsHuman,
+        policy: 'allow',
+        variant: TEMPLATE_VARIANT,
+        promptVersion: TEMPLATE_PROMPT_VERSION,
+        kbVersion: kb.kbVersion,
+        tokensIn: 0,
+        tokensOut: 0,
+        costUsd: 0,
+        latencyMs: this.now() - started,
+        language: result.language,
+        ticketKey: state.ticketKey,
+        helpdesk: ticket.helpdesk,
+        tabId,
+        readAt: parent ? started : state.readAt,
+        createdAt: this.now(),
+      };
+      await this.deps.db.drafts.put(record);
+      // The agent may have moved on while we drafted: only attach the draft to the same ticket.
+      const current = await this.deps.tabs.get(tabId);
+      if (current?.ticketKey !== state.ticketKey) return;
+      await this.deps.tabs.set(tabId, { ...current, draftId: record.draftId, dismissed: false, sent: false, error: null });
+    } catch (error) {
+      const current = await this.deps.tabs.get(tabId);
+      if (current) {
+        await this.deps.tabs.set(tabId, {
+          ...current,
+          error: `The draft could not be made: ${error instanceof Error ? error.message : String(error)}. Press Regenerate to try again.`,
+        });
+      }
+    }
+    this.changed(tabId);
+  }
+
+  private async isOpen(draftId: string): Promise<boolean> {
+    const events = await this.deps.db.events.where('draftId').equals(draftId).toArray();
+    const shown = events.some((e) => e.type === 'shown');
+    const closed = events.some((e) => e.type === 'sent' || e.type === 'discarded');
+    return shown && !closed;
+  }
+
+  /** Record that a shown draft went away unsent. Drafts never shown have no outcome to close. */
+  private async discardIfOpen(draftId: string, reason: DiscardReason): Promise<void> {
+    if (!(await this.isOpen(draftId))) return;
+    const draft = await this.deps.db.drafts.get(draftId);
+    if (!draft) return;
+    await this.record({ ...this.eventBase(draft), type: 'discarded', payload: { reason } });
+  }
+
+  // ── side panel ──────────────────────────────────────────────────────────────────────────────
+
+  async panelState(tabId: number | null): Promise<PanelState> {
+    const agent = await this.deps.getAgent();
+    const kb = this.kbInfo;
+    const kbState = { ready: Boolean(kb), docs: kb?.docs ?? 0, chunks: kb?.chunks ?? 0, version: kb?.kbVersion ?? 0 };
+    const base = { tabId, kb: kbState, agentId: agent.agentId, ticket: null, draft: null, message: null };
+    if (tabId === null) return { ...base, status: 'no-tab' };
+    const state = await this.deps.tabs.get(tabId);
+    if (!state) return { ...base, status: 'waiting' };
+    if (!state.ticket) return { ...base, status: 'no-ticket' };
+    const record = state.draftId ? await this.deps.db.drafts.get(state.draftId) : undefined;
+    const draft = record ? toPanelDraft(record) : null;
+    let status: PanelState['status'] = draft ? 'ready' : kb ? 'drafting' : 'indexing';
+    let message: string | null = null;
+    if (state.error) {
+      status = 'error';
+      message = state.error;
+    } else if (!draft && state.dismissed) {
+      status = 'ready';
+      message = 'Draft dismissed. Press “Draft again” for a new one.';
+    }
+    return { ...base, status, ticket: state.ticket, draft, message };
+  }
+
+  /** A panel subscribed to a tab: make sure there is a draft (a restarted worker resumes here). */
+  async panelOpened(tabId: number): Promise<void> {
+    const state = await this.deps.tabs.get(tabId);
+    if (state?.ticket && !state.draftId && !state.dismissed) await this.draftFor(tabId);
+  }
+
+  async handlePanel(request: Exclude<PanelRequest, { type: 'subscribe' }>, tabId: number | null): Promise<ActionResult> {
+    switch (request.type) {
+      case 'shown':
+        return this.shown(request.draftId, request.shownAt);
+      case 'insert':
+        return this.insert(request.draftId);
+      case 'copied':
+        return this.copied(request.draftId);
+      case 'regenerate':
+        return this.regenerate(request.draftId);
+      case 'dismiss':
+        return this.dismiss(request.draftId);
+      case 'rate':
+        return this.rate(request.draftId, request.thumb, request.reasons, request.comment);
+      case 'refresh':
+        if (tabId === null) return { ok: false, message: 'Open a ticket in your helpdesk first.' };
+        return this.refresh(tabId);
+    }
+  }
+
+  private async draftOrFail(draftId: string): Promise<DraftRecord | ActionResult> {
+    const draft = await this.deps.db.drafts.get(draftId);
+    return draft ?? { ok: false, message: 'That draft is no longer available. Press Regenerate for a new one.' };
+  }
+
+  /** The panel rendered the draft's first text while visible. Written once per draft. */
+  async shown(draftId: string, shownAt: number): Promise<ActionResult> {
+    const draft = await this.draftOrFail(draftId);
+    if (!('draftId' in draft)) return draft;
+    const already = await this.deps.db.events.where('draftId').equals(draftId).filter((e) => e.type === 'shown').count();
+    if (already > 0) return { ok: true };
+    await this.record({
+      ...this.eventBase(draft),
+      type: 'shown',
+      payload: {
+        latencyMs: Math.max(0, shownAt - draft.readAt),
+        confidence: { score: draft.confidence.score, level: draft.confidence.level },
+        policy: draft.policy,
+        injectionSuspected: false,
+        model: draft.model ?? null,
+        promptVersion: draft.promptVersion,
+        kbVersion: draft.kbVersion,
+        tokensIn: draft.tokensIn,
+        tokensOut: draft.tokensOut,
+        costUsd: draft.costUsd,
+        cacheHit: false,
+        ...(draft.error ? { error: draft.error } : {}),
+      },
+    });
+    return { ok: true };
+  }
+
+  async insert(draftId: string): Promise<ActionResult> {
+    const draft = await this.draftOrFail(draftId);
+    if (!('draftId' in draft)) return draft;
+    if (draft.tabId === null) return { ok: false, message: 'This draft is not tied to an open tab. Copy it instead.' };
+    let reply: ContentReply;
+    try {
+      reply = await this.deps.sendToTab(draft.tabId, { type: 'editor/insert', text: insertableText(draft.text) });
+    } catch {
+      return {
+        ok: false,
+        message: 'The helpdesk tab did not answer. Reload the ticket page, or use Copy and paste the draft yourself.',
+      };
+    }
+    if (!reply.ok) return { ok: false, message: reply.error ?? 'The reply box could not be filled. Use Copy instead.' };
+    await this.shown(draftId, this.now());
+    await this.record({ ...this.eventBase(draft), type: 'inserted', payload: {} });
+    return { ok: true, message: 'Inserted into the reply box. Edit it there, then send.' };
+  }
+
+  async copied(draftId: string): Promise<ActionResult> {
+    const draft = await this.draftOrFail(draftId);
+    if (!('draftId' in draft)) return draft;
+    await this.shown(draftId, this.now());
+    await this.record({ ...this.eventBase(draft), type: 'copied', payload: {} });
+    return { ok: true, message: 'Copied. Paste it into the reply box.' };
+  }
+
+  async regenerate(draftId: string): Promise<ActionResult> {
+    const draft = await this.draftOrFail(draftId);
+    if (!('draftId' in draft)) return draft;
+    if (draft.tabId === null) return { ok: false, message: 'This draft is not tied to an open tab.' };
+    const tabId = draft.tabId;
+    const state = await this.deps.tabs.get(tabId);
+    if (!state || state.ticketKey !== draft.ticketKey) {
+      return { ok: false, message: 'The tab shows another ticket now; its own draft is on the way.' };
+    }
+    const wasOpen = await this.isOpen(draftId);
+    await this.draftFor(tabId, draft);
+    const after = await this.deps.tabs.get(tabId);
+    if (!after?.draftId || after.draftId === draftId) return { ok: false, message: after?.error ?? 'No new draft could be made.' };
+    if (wasOpen) {
+      await this.record({ ...this.eventBase(draft), type: 'regenerated', payload: { newDraftId: after.draftId } });
+      await this.discardIfOpen(draftId, 'superseded');
+    }
+    return { ok: true };
+  }
+
+  async dismiss(draftId: string): Promise<ActionResult> {
+    const draft = await this.draftOrFail(draftId);
+    if (!('draftId' in draft)) return draft;
+    await this.discardIfOpen(draftId, 'agent');
+    if (draft.tabId !== null) {
+      const state = await this.deps.tabs.get(draft.tabId);
+      if (state?.draftId === draftId) {
+        await this.deps.tabs.set(draft.tabId, { ...state, draftId: null, dismissed: true });
+        this.changed(draft.tabId);
+      }
+    }
+    return { ok: true };
+  }
+
+  async rate(draftId: string, thumb: 'up' | 'down', reasons: ReasonCode[], comment?: string): Promise<ActionResult> {
+    const draft = await this.draftOrFail(draftId);
+    if (!('draftId' in draft)) return draft;
+    const trimmed = comment?.trim();
+    await this.record({
+      ...this.eventBase(draft),
+      type: 'rated',
+      payload: { thumb, reasons, ...(trimmed ? { comment: trimmed } : {}) },
+    });
+    return { ok: true, message: thumb === 'up' ? 'Thanks — rated helpful.' : 'Thanks — your feedback was recorded.' };
+  }
+
+  /** Draft again for the tab's current ticket (after a dismissal or an error). */
+  async refresh(tabId: number): Promise<ActionResult> {
+    const state = await this.deps.tabs.get(tabId);
+    if (!state?.ticket) return { ok: false, message: 'This tab shows no ticket. Open a ticket in your helpdesk.' };
+    const current = state.draftId ? await this.deps.db.drafts.get(state.draftId) : undefined;
+    if (current) return this.regenerate(current.draftId);
+    // After a dismissal, offer something other than what was dismissed.
+    const earlier = state.ticketKey ? await this.deps.db.drafts.where('ticketKey').equals(state.ticketKey).sortBy('createdAt') : [];
+    await this.deps.tabs.set(tabId, { ...state, dismissed: false, error: null });
+    await this.draftFor(tabId, earlier.at(-1));
+    return { ok: true };
+  }
+}

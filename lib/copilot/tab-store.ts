@@ -1,0 +1,36 @@
+import { z } from 'zod';
+import { TicketSchema } from '../ticket/schema';
+
+/** What the copilot knows about one helpdesk tab. Kept outside the worker so a restart loses nothing. */
+export const TabStateSchema = z.object({
+  ticket: TicketSchema.nullable(),
+  ticketKey: z.string().nullable(),
+  readAt: z.number(),
+  draftId: z.string().nullable(),
+  /** The agent dismissed the draft: do not draft again until asked. */
+  dismissed: z.boolean(),
+  /** A reply was sent on this ticket since the draft was made. */
+  sent: z.boolean(),
+  error: z.string().nullable(),
+});
+export type TabState = z.infer<typeof TabStateSchema>;
+
+export interface TabStore {
+  get(tabId: number): Promise<TabState | undefined>;
+  set(tabId: number, state: TabState): Promise<void>;
+  delete(tabId: number): Promise<void>;
+}
+
+/** An in-memory store, for tests and the CLIs. */
+export class MemoryTabStore implements TabStore {
+  private readonly states = new Map<number, TabState>();
+  async get(tabId: number): Promise<TabState | undefined> {
+    return this.states.get(tabId);
+  }
+  async set(tabId: number, state: TabState): Promise<void> {
+    this.states.set(tabId, state);
+  }
+  async delete(tabId: number): Promise<void> {
+    this.states.delete(tabId);
+  }
+}

@@ -1,0 +1,68 @@
+import Dexie, { type DexieOptions, type EntityTable } from 'dexie';
+import type { KbChunk } from './kb/chunk';
+import type { KbDoc } from './kb/schema';
+import type { Draft } from './drafting/schema';
+import type { CopilotEvent } from './feedback/events';
+
+/** A draft as stored: the draft plus where and when it was made. */
+export interface DraftRecord extends Draft {
+  ticketKey: string;
+  helpdesk: string;
+  tabId: number | null;
+  /** When the content script read the ticket (ms since epoch): the start of `latencyMs`. */
+  readAt: number;
+  createdAt: number;
+}
+
+export interface KbDocRecord extends KbDoc {
+  language: string;
+  updatedAt: number;
+  source: string;
+}
+
+/** Small key–value rows: per-agent sequence counters, the KB version, the lexical index snapshot. */
+export interface MetaRecord {
+  key: string;
+  value: unknown;
+}
+
+export const DB_NAME = 'ticket-copilot';
+
+/**
+ * The one Dexie schema. Each change is a new numbered version with an `upgrade()`; a test opens a
+ * database of every earlier version and checks its events survive. Only queried fields are indexed.
+ */
+export class CopilotDb extends Dexie {
+  events!: EntityTable<CopilotEvent, 'id'>;
+  drafts!: EntityTable<DraftRecord, 'draftId'>;
+  kbDocs!: EntityTable<KbDocRecord, 'id'>;
+  kbChunks!: EntityTable<KbChunk, 'chunkId'>;
+  meta!: EntityTable<MetaRecord, 'key'>;
+
+  constructor(name: string = DB_NAME, options?: DexieOptions) {
+    super(name, options);
+    // v1: the event log and its counters.
+    this.version(1).stores({
+      events: 'id, [agentId+seq], draftId, ticketKey',
+      meta: 'key',
+    });
+    // v2: drafts and the knowledge base move into the database; events gain an `at` index for
+    // date-range exports, and v1 events (written before pilots existed) get explicit nulls.
+    this.version(2)
+      .stores({
+        events: 'id, [agentId+seq], draftId, ticketKey, at',
+        drafts: 'draftId, ticketKey, createdAt',
+        kbDocs: 'id, kind',
+        kbChunks: 'chunkId, docId',
+        meta: 'key',
+      })
+      .upgrade((tx) =>
+        tx
+          .table('events')
+          .toCollection()
+          .modify((event: Record<string, unknown>) => {
+            for (const field of ['pilotId', 'cohort', 'variant']) if (event[field] === undefined) event[field] = null;
+          }),
+      );
+  }
+}

@@ -1,0 +1,82 @@
+import { z } from 'zod';
+import { TicketSchema } from './ticket/schema';
+import { REASON_CODES } from './testids';
+import { DraftSchema } from './drafting/schema';
+
+/**
+ * The one message contract between the extension's contexts. Everything that arrives from a
+ * content script (a page's origin) or a port is parsed with these schemas before it is trusted.
+ */
+
+// ── content script → background (runtime.sendMessage) ──────────────────────────────────────────
+export const TicketReadMessage = z.object({
+  type: z.literal('ticket/read'),
+  /** null: this page shows no ticket. */
+  ticket: TicketSchema.nullable(),
+  /** When the content script read the page (ms since epoch): the start of the latency clock. */
+  readAt: z.number(),
+});
+export const ReplySentMessage = z.object({
+  type: z.literal('reply/sent'),
+  ticketKey: z.string().min(1).max(1000),
+  text: z.string().max(200_000),
+});
+export const ContentToBackground = z.discriminatedUnion('type', [TicketReadMessage, ReplySentMessage]);
+export type ContentToBackground = z.infer<typeof ContentToBackground>;
+
+// ── background → content script (tabs.sendMessage) ─────────────────────────────────────────────
+export const InsertDraftMessage = z.object({ type: z.literal('editor/insert'), text: z.string() });
+export const RereadMessage = z.object({ type: z.literal('ticket/reread') });
+export const BackgroundToContent = z.discriminatedUnion('type', [InsertDraftMessage, RereadMessage]);
+export type BackgroundToContent = z.infer<typeof BackgroundToContent>;
+
+export const ContentReply = z.object({ ok: z.boolean(), error: z.string().optional() });
+export type ContentReply = z.infer<typeof ContentReply>;
+
+// ── side panel ⇄ background (a long-lived port) ─────────────────────────────────────────────────
+export const PANEL_PORT_NAME = 'sidepanel';
+
+const requestId = z.string().min(1).max(100);
+const draftId = z.string().min(1).max(100);
+export const PanelRequest = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('subscribe'), tabId: z.number().int().nullable() }),
+  z.object({ type: z.literal('shown'), draftId, shownAt: z.number() }),
+  z.object({ type: z.literal('insert'), draftId, requestId }),
+  z.object({ type: z.literal('copied'), draftId, requestId }),
+  z.object({ type: z.literal('regenerate'), draftId, requestId }),
+  z.object({ type: z.literal('dismiss'), draftId, requestId }),
+  z.object({
+    type: z.literal('rate'),
+    draftId,
+    requestId,
+    thumb: z.enum(['up', 'down']),
+    reasons: z.array(z.enum(REASON_CODES)).max(REASON_CODES.length),
+    comment: z.string().max(2000).optional(),
+  }),
+  z.object({ type: z.literal('refresh'), requestId }),
+]);
+export type PanelRequest = z.infer<typeof PanelRequest>;
+
+export const PanelStatus = z.enum(['no-tab', 'no-ticket', 'waiting', 'indexing', 'drafting', 'ready', 'error']);
+export type PanelStatus = z.infer<typeof PanelStatus>;
+
+export const PanelDraft = DraftSchema.extend({ ticketKey: z.string(), createdAt: z.number() });
+export type PanelDraft = z.infer<typeof PanelDraft>;
+
+export const PanelState = z.object({
+  tabId: z.number().nullable(),
+  status: PanelStatus,
+  ticket: TicketSchema.nullable(),
+  draft: PanelDraft.nullable(),
+  /** A sentence for the agent when something went wrong or needs their attention. */
+  message: z.string().nullable(),
+  kb: z.object({ ready: z.boolean(), docs: z.number(), chunks: z.number(), version: z.number() }),
+  agentId: z.string(),
+});
+export type PanelState = z.infer<typeof PanelState>;
+
+export const PanelPush = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('state'), state: PanelState }),
+  z.object({ type: z.literal('result'), requestId, ok: z.boolean(), message: z.string().optional() }),
+]);
+export type PanelPush = z.infer<typeof PanelPush>;

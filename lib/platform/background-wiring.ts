@@ -1,0 +1,105 @@
+import { browser, type Browser } from 'wxt/browser';
+import { CopilotService } from '../copilot/service';
+import {
+  BackgroundToContent,
+  ContentReply,
+  ContentToBackground,
+  PANEL_PORT_NAME,
+  PanelRequest,
+  type PanelPush,
+} from '../messages';
+import { getAgent } from './agent';
+import { db } from './database';
+import { loadSampleKb } from './sample-kb';
+import { SessionTabStore } from './session-tab-store';
+
+async function sendToTab(tabId: number, message: BackgroundToContent): Promise<ContentReply> {
+  const reply: unknown = await browser.tabs.sendMessage(tabId, BackgroundToContent.parse(message));
+  const parsed = ContentReply.safeParse(reply);
+  return parsed.success ? parsed.data : { ok: false, error: 'The helpdesk page gave an unexpected answer.' };
+}
+
+/** Only our own content scripts, in a tab, may talk to the background. */
+function fromOwnContentScript(sender: Browser.runtime.MessageSender): sender is Browser.runtime.MessageSender & { tab: { id: number } } {
+  return sender.id === browser.runtime.id && typeof sender.tab?.id === 'number';
+}
+
+/**
+ * Wire browser events to the copilot service. Every listener is registered synchronously when the
+ * worker starts, so a worker woken by an event does not miss it.
+ */
+export function startBackground(): CopilotService {
+  const service = new CopilotService({ db, tabs: new SessionTabStore(), getAgent, loadSampleKb, sendToTab });
+  const ports = new Map<Browser.runtime.Port, number | null>();
+
+  const effectiveTab = (pinned: number | null) => pinned ?? service.followedTab;
+  const push = async (port: Browser.runtime.Port) => {
+    const state = await service.panelState(effectiveTab(ports.get(port) ?? null));
+    const message: PanelPush = { type: 'state', state };
+    try {
+      port.postMessage(message);
+    } catch {
+      ports.delete(port);
+    }
+  };
+  service.onChange((tabId) => {
+    for (const [port, pinned] of ports) if (pinned === null || pinned === tabId) void push(port);
+  });
+
+  browser.runtime.onMessage.addListener((raw: unknown, sender) => {
+    if (!fromOwnContentScript(sender)) return undefined;
+    const parsed = ContentToBackground.safeParse(raw);
+    if (!parsed.success) return undefined;
+    const message = parsed.data;
+    const tabId = sender.tab.id;
+    if (message.type === 'ticket/read') {
+      return service.ticketRead(tabId, message.ticket, message.readAt, sender.tab.active ?? true).then(() => ({ ok: true }));
+    }
+    return service.replySent(tabId, message.ticketKey, message.text).then(() => ({ ok: true }));
+  });
+
+  browser.runtime.onConnect.addListener((port) => {
+    if (port.name !== PANEL_PORT_NAME || port.sender?.id !== browser.runtime.id || port.sender?.tab) return;
+    ports.set(port, null);
+    port.onDisconnect.addListener(() => ports.delete(port));
+    port.onMessage.addListener((raw: unknown) => {
+      const parsed = PanelRequest.safeParse(raw);
+      if (!parsed.success) return;
+      const request = parsed.data;
+      if (request.type === 'subscribe') {
+        ports.set(port, request.tabId);
+        void push(port);
+        const tabId = effectiveTab(request.tabId);
+        if (tabId !== null) void service.panelOpened(tabId);
+        void service.ready().then(() => push(port));
+        return;
+      }
+      void service
+        .handlePanel(request, effectiveTab(ports.get(port) ?? null))
+        .catch((error: unknown) => ({ ok: false, message: `Something went wrong: ${error instanceof Error ? error.message : String(error)}` }))
+        .then((result) => {
+          if (request.type === 'shown') return;
+          const reply: PanelPush = { type: 'result', requestId: request.requestId, ok: result.ok, ...(result.message ? { message: result.message } : {}) };
+          try {
+            port.postMessage(reply);
+          } catch {
+            ports.delete(port);
+          }
+        });
+    });
+  });
+
+  browser.tabs.onActivated.addListener(({ tabId }) => {
+    void service.focusTab(tabId).then(() => {
+      for (const [port, pinned] of ports) if (pinned === null) void push(port);
+    });
+  });
+  browser.tabs.onRemoved.addListener((tabId) => void service.tabClosed(tabId));
+
+  // Chrome: the toolbar button opens the side panel. Firefox shows the sidebar from its own UI.
+  if (import.meta.env.BROWSER !== 'firefox' && browser.sidePanel) {
+    void browser.sidePanel.setPanelBehavior({ openPanelOnActionClick: true }).catch(() => undefined);
+  }
+  void service.ready().catch((error: unknown) => console.error('The knowledge base could not be loaded:', error));
+  return service;
+}

@@ -1,0 +1,75 @@
+import { browser } from 'wxt/browser';
+import type { ContentScriptContext } from 'wxt/utils/content-script-context';
+import { BackgroundToContent, type ContentReply, type ContentToBackground } from '../messages';
+import { insertIntoEditor } from '../ticket/editor';
+import { pickAdapter, readTicket } from '../ticket/reader';
+import { ticketKeyOf, type Ticket } from '../ticket/schema';
+import { watchPage } from '../ticket/watch';
+
+async function send(message: ContentToBackground): Promise<void> {
+  try {
+    await browser.runtime.sendMessage(message);
+  } catch {
+    // The worker is restarting or the extension was updated; the next read retries.
+  }
+}
+
+/**
+ * The content script: read the ticket with the page's adapter, report it, re-read when the agent
+ * moves to another ticket, insert drafts on request, and report replies as they are sent.
+ */
+export function startContentScript(ctx: ContentScriptContext): void {
+  const controller = new AbortController();
+  ctx.onInvalidated(() => controller.abort());
+  const { signal } = controller;
+
+  let ticket: Ticket | null = null;
+  let fingerprint = '';
+  let sendWatch: AbortController | null = null;
+
+  const read = (force = false) => {
+    const url = new URL(window.location.href);
+    const adapter = pickAdapter(url, document);
+    const readAt = Date.now();
+    let next: Ticket | null = null;
+    try {
+      next = readTicket(adapter, document, url);
+    } catch (error) {
+      console.warn('Ticket Copilot could not read this page:', error);
+    }
+    const print = next ? `${ticketKeyOf(next)}|${next.messages.length}|${next.subject}` : `none|${url.href}`;
+    if (!force && print === fingerprint) return;
+    fingerprint = print;
+    ticket = next;
+    sendWatch?.abort();
+    sendWatch = new AbortController();
+    signal.addEventListener('abort', () => sendWatch?.abort());
+    if (next) {
+      const key = ticketKeyOf(next);
+      adapter.onSend(document, (text) => void send({ type: 'reply/sent', ticketKey: key, text }), sendWatch.signal);
+    }
+    void send({ type: 'ticket/read', ticket: next, readAt });
+  };
+
+  browser.runtime.onMessage.addListener((raw: unknown, sender): Promise<ContentReply> | undefined => {
+    if (sender.id !== browser.runtime.id || signal.aborted) return undefined;
+    const parsed = BackgroundToContent.safeParse(raw);
+    if (!parsed.success) return undefined;
+    const message = parsed.data;
+    if (message.type === 'ticket/reread') {
+      read(true);
+      return Promise.resolve({ ok: true });
+    }
+    const adapter = pickAdapter(new URL(window.location.href), document);
+    const editor = adapter.editor(document);
+    if (!editor || !ticket) {
+      return Promise.resolve({ ok: false, error: 'No reply box is open on this page. Open the reply editor, then press Insert again.' });
+    }
+    return Promise.resolve(insertIntoEditor(editor, message.text)).then((r) => (r.ok ? { ok: true } : { ok: false, error: r.error }));
+  });
+
+  read(true);
+  watchPage(window, () => read(), signal);
+  // Coming back to the tab: the background may have restarted; tell it what is open here.
+  document.addEventListener('visibilitychange', () => document.visibilityState === 'visible' && read(true), { signal });
+}

@@ -1,0 +1,80 @@
+import type { KbChunk } from '../kb/chunk';
+import { tokenize } from '../text/tokenize';
+import { fuseRankings } from './fusion';
+import type { LexicalIndex } from './lexical-index';
+
+/** A passage found for a query (design §"The data that flows", step 3). */
+export interface RetrievedChunk {
+  chunkId: string;
+  docId: string;
+  title: string;
+  heading?: string;
+  url?: string;
+  text: string;
+  kind: KbChunk['kind'];
+  language: string;
+  score: number;
+  /** Share of the query's idf mass found in this chunk (0..1): how much of the ticket it covers. */
+  coverage: number;
+}
+
+export interface RetrievalQuery {
+  text: string;
+  language: string;
+}
+
+export interface RankedDocument {
+  docId: string;
+  score: number;
+  bestChunkId: string;
+}
+
+/** Retrieval over the KB's chunks: lexical ranking, the fusion point, then chunk lookup. */
+export class Retriever {
+  constructor(
+    private readonly chunks: ReadonlyMap<string, KbChunk>,
+    private readonly lexical: LexicalIndex,
+  ) {}
+
+  get chunkCount(): number {
+    return this.lexical.size;
+  }
+
+  retrieve(query: RetrievalQuery, k: number): RetrievedChunk[] {
+    const terms = tokenize(query.text, query.language);
+    const lexical = this.lexical.searchTerms(terms, k);
+    const fused = fuseRankings([lexical], k);
+    const unique = [...new Set(terms)];
+    const totalIdf = unique.reduce((sum, t) => sum + (this.lexical.documentFrequency(t) > 0 ? this.lexical.idf(t) : 0), 0);
+    const out: RetrievedChunk[] = [];
+    for (const hit of fused) {
+      const chunk = this.chunks.get(hit.chunkId);
+      if (!chunk) continue;
+      const chunkTerms = new Set(tokenize(`${chunk.title} ${chunk.heading ?? ''} ${chunk.text}`, chunk.language));
+      const covered = unique.reduce((sum, t) => sum + (chunkTerms.has(t) ? this.lexical.idf(t) : 0), 0);
+      out.push({
+        chunkId: chunk.chunkId,
+        docId: chunk.docId,
+        title: chunk.title,
+        ...(chunk.heading ? { heading: chunk.heading } : {}),
+        ...(chunk.url ? { url: chunk.url } : {}),
+        text: chunk.text,
+        kind: chunk.kind,
+        language: chunk.language,
+        score: hit.score,
+        coverage: totalIdf > 0 ? covered / totalIdf : 0,
+      });
+    }
+    return out;
+  }
+
+  /** Documents ranked by their best chunk (for evaluation: a document scores by its best chunk). */
+  rankDocuments(query: RetrievalQuery, k: number): RankedDocument[] {
+    const hits = this.lexical.search(query.text, query.language, Math.max(k * 8, 50));
+    const best = new Map<string, RankedDocument>();
+    for (const hit of hits) {
+      if (!best.has(hit.docId)) best.set(hit.docId, { docId: hit.docId, score: hit.score, bestChunkId: hit.chunkId });
+    }
+    return [...best.values()].slice(0, k);
+  }
+}

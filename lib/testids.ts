@@ -1,0 +1,63 @@
+/**
+ * Every `data-testid` the extension and the demo helpdesk expose, and the reason-code slugs.
+ * Tests outside this repository rely on these names: add freely, rename none.
+ */
+export const TEST_IDS = {
+  // side panel
+  ticketSubject: 'ticket-subject',
+  ticketMessage: 'ticket-message',
+  draftText: 'draft-text',
+  citation: 'citation',
+  source: 'source',
+  confidenceBadge: 'confidence-badge',
+  insertDraft: 'insert-draft',
+  copyDraft: 'copy-draft',
+  regenerate: 'regenerate',
+  dismissDraft: 'dismiss-draft',
+  thumbsUp: 'thumbs-up',
+  thumbsDown: 'thumbs-down',
+  reasonComment: 'reason-comment',
+  submitRating: 'submit-rating',
+  acceptanceRate: 'acceptance-rate',
+  noTicket: 'no-ticket',
+  draftStatus: 'draft-status',
+  draftError: 'draft-error',
+  actionStatus: 'action-status',
+  kbStatus: 'kb-status',
+  // options page
+  agentId: 'settings-agent-id',
+  agentName: 'settings-agent-name',
+  settingsSaveAgent: 'settings-save-agent',
+  // demo helpdesk
+  replyEditor: 'reply-editor',
+  sendReply: 'send-reply',
+  ticketLink: 'ticket-link',
+} as const;
+
+export type TestId = (typeof TEST_IDS)[keyof typeof TEST_IDS];
+
+/** Why an agent gave a draft 👎 (design §"Test hooks"). The hook for each is `reason-<code>`. */
+export const REASON_CODES = [
+  'wrong-facts',
+  'missing-info',
+  'tone',
+  'wrong-language',
+  'policy',
+  'outdated-source',
+  'other',
+] as const;
+export type ReasonCode = (typeof REASON_CODES)[number];
+
+export const REASON_LABELS: Record<ReasonCode, string> = {
+  'wrong-facts': 'Wrong facts',
+  'missing-info': 'Missing information',
+  tone: 'Tone',
+  'wrong-language': 'Wrong language',
+  policy: 'Against policy',
+  'outdated-source': 'Outdated source',
+  other: 'Other',
+};
+
+export function reasonTestId(code: ReasonCode): `reason-${ReasonCode}` {
+  return `reason-${code}`;
+}

@@ -1,0 +1,31 @@
+import type { HelpdeskAdapter } from './adapter';
+import { genericAdapter } from './adapters/generic';
+import { tidydeskAdapter } from './adapters/tidydesk';
+import { cleanMessageText } from './clean-text';
+import type { Ticket } from './schema';
+import { guessLanguage } from '../text/language';
+
+/** Specific adapters first; the generic Readability fallback last. */
+export const ADAPTERS: readonly HelpdeskAdapter[] = [tidydeskAdapter, genericAdapter];
+
+export function pickAdapter(url: URL, doc: Document, adapters: readonly HelpdeskAdapter[] = ADAPTERS): HelpdeskAdapter {
+  return adapters.find((a) => a.matches(url, doc)) ?? genericAdapter;
+}
+
+/**
+ * Read the ticket on a page with its adapter, clean the customer's messages (quoted history,
+ * signatures, phone footers) and guess the language when the helpdesk does not say.
+ */
+export function readTicket(adapter: HelpdeskAdapter, doc: Document, url: URL): Ticket | null {
+  const ticket = adapter.extract(doc, url);
+  if (!ticket) return null;
+  const messages = ticket.messages
+    .map((m) => (m.role === 'customer' ? { ...m, text: cleanMessageText(m.text) } : m))
+    .filter((m) => m.text.trim() !== '');
+  const customerText = messages
+    .filter((m) => m.role === 'customer')
+    .map((m) => m.text)
+    .join('\n');
+  const language = ticket.language ?? guessLanguage(`${ticket.subject}\n${customerText}`);
+  return { ...ticket, messages, ...(language ? { language } : {}) };
+}
