@@ -37,7 +37,7 @@ export function FeedbackBar({ current, onRate }: { current: 'up' | 'down' | null
             onRate({ thumb: 'up', reasons: [] });
           }}
         >
-          👍
+          👍 Helpful
         </button>
         <button
           type="button"
@@ -51,7 +51,7 @@ export function FeedbackBar({ current, onRate }: { current: 'up' | 'down' | null
             rateDown(reasons);
           }}
         >
-          👎
+          👎 Not helpful
         </button>
       </div>
       {open && (

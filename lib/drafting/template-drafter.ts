@@ -71,7 +71,9 @@ function splitClosing(text: string, agentName: string): { body: string[]; closin
   for (let i = paragraphs.length - 1; i >= 1; i--) {
     const p = paragraphs[i] ?? '';
     const firstLine = p.split('\n')[0] ?? '';
-    if (CLOSING_LINE.test(firstLine.trim()) || (agentName && p.trim() === agentName)) cut = i;
+    // A sign-off is short ("Best wishes," / "Thanks," + a name), not a sentence that starts with "Thanks for …".
+    const short = firstLine.trim().length <= 32 && p.split('\n').length <= 4;
+    if ((short && CLOSING_LINE.test(firstLine.trim())) || (agentName && p.trim() === agentName)) cut = i;
     else break;
   }
   return { body: paragraphs.slice(0, cut), closing: paragraphs.slice(cut) };
@@ -182,7 +184,7 @@ export function draftFromTemplate(input: TemplateDraftInput): TemplateDraft {
     ({ body, closing } = splitClosing(filled.text, agentName));
     const marker = addSource(macro);
     const last = body.length - 1;
-    if (last >= 1) body[last] = `${body[last]} [${marker}]`;
+    if (last >= 0) body[last] = `${body[last]} [${marker}]`;
     else body.push(`[${marker}]`);
   } else {
     body = [phrases.greeting(firstName), phrases.thanks];

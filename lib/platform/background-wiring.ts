@@ -59,7 +59,9 @@ export function startBackground(): CopilotService {
   });
 
   browser.runtime.onConnect.addListener((port) => {
-    if (port.name !== PANEL_PORT_NAME || port.sender?.id !== browser.runtime.id || port.sender?.tab) return;
+    // Only our own side panel page (as a panel, or opened as a tab) may subscribe.
+    const panelUrl = browser.runtime.getURL('/sidepanel.html');
+    if (port.name !== PANEL_PORT_NAME || port.sender?.id !== browser.runtime.id || !port.sender.url?.startsWith(panelUrl)) return;
     ports.set(port, null);
     port.onDisconnect.addListener(() => ports.delete(port));
     port.onMessage.addListener((raw: unknown) => {
