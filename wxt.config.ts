@@ -1,5 +1,9 @@
 import { defineConfig } from 'wxt';
 import react from '@vitejs/plugin-react';
+import { findBrowser } from './scripts/extension-browser';
+
+const devBrowser = findBrowser();
+const runningAsRoot = typeof process.getuid === 'function' && process.getuid() === 0;
 
 /**
  * One source tree for Chrome and Firefox. Chrome gets a side panel, Firefox a sidebar
@@ -8,6 +12,18 @@ import react from '@vitejs/plugin-react';
  */
 export default defineConfig({
   imports: false,
+  // `npm run dev` (scripts/dev.ts) serves the demo helpdesk and passes its first ticket here.
+  webExt: {
+    ...(devBrowser ? { binaries: { chrome: devBrowser } } : {}),
+    startUrls: process.env.TICKET_COPILOT_START_URL ? [process.env.TICKET_COPILOT_START_URL] : [],
+    chromiumArgs: [
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--no-first-run',
+      ...(runningAsRoot ? ['--no-sandbox'] : []),
+    ],
+  },
   vite: () => ({
     plugins: [react()],
   }),
@@ -23,7 +39,7 @@ export default defineConfig({
           browser_specific_settings: {
             gecko: {
               id: 'ticket-copilot@ticket-copilot.example',
-              strict_min_version: '128.0',
+              strict_min_version: '142.0',
               data_collection_permissions: { required: ['none'] },
             },
           },

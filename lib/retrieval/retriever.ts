@@ -31,6 +31,9 @@ export interface RankedDocument {
 
 /** Retrieval over the KB's chunks: lexical ranking, the fusion point, then chunk lookup. */
 export class Retriever {
+  /** Each chunk's distinct terms, computed once, for coverage. */
+  private readonly termSets = new Map<string, Set<string>>();
+
   constructor(
     private readonly chunks: ReadonlyMap<string, KbChunk>,
     private readonly lexical: LexicalIndex,
@@ -50,7 +53,7 @@ export class Retriever {
     for (const hit of fused) {
       const chunk = this.chunks.get(hit.chunkId);
       if (!chunk) continue;
-      const chunkTerms = new Set(tokenize(`${chunk.title} ${chunk.heading ?? ''} ${chunk.text}`, chunk.language));
+      const chunkTerms = this.termsOf(chunk);
       const covered = unique.reduce((sum, t) => sum + (chunkTerms.has(t) ? this.lexical.idf(t) : 0), 0);
       out.push({
         chunkId: chunk.chunkId,
@@ -66,6 +69,15 @@ export class Retriever {
       });
     }
     return out;
+  }
+
+  private termsOf(chunk: KbChunk): Set<string> {
+    let terms = this.termSets.get(chunk.chunkId);
+    if (!terms) {
+      terms = new Set(tokenize(`${chunk.title} ${chunk.heading ?? ''} ${chunk.text}`, chunk.language));
+      this.termSets.set(chunk.chunkId, terms);
+    }
+    return terms;
   }
 
   /** Documents ranked by their best chunk (for evaluation: a document scores by its best chunk). */
