@@ -25,7 +25,12 @@ export const ContentToBackground = z.discriminatedUnion('type', [TicketReadMessa
 export type ContentToBackground = z.infer<typeof ContentToBackground>;
 
 // ── background → content script (tabs.sendMessage) ─────────────────────────────────────────────
-export const InsertDraftMessage = z.object({ type: z.literal('editor/insert'), text: z.string() });
+export const InsertDraftMessage = z.object({
+  type: z.literal('editor/insert'),
+  /** The ticket the draft was written for: the content script refuses to put it into another. */
+  ticketKey: z.string(),
+  text: z.string(),
+});
 export const RereadMessage = z.object({ type: z.literal('ticket/reread') });
 export const BackgroundToContent = z.discriminatedUnion('type', [InsertDraftMessage, RereadMessage]);
 export type BackgroundToContent = z.infer<typeof BackgroundToContent>;

@@ -21,6 +21,7 @@ export const TEST_IDS = {
   acceptanceRate: 'acceptance-rate',
   noTicket: 'no-ticket',
   draftStatus: 'draft-status',
+  draftOutcome: 'draft-outcome',
   draftError: 'draft-error',
   actionStatus: 'action-status',
   kbStatus: 'kb-status',

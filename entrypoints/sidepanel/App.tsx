@@ -8,7 +8,8 @@ import { SourceList } from '../../components/SourceList';
 import { TicketSummary } from '../../components/TicketSummary';
 import { insertableText } from '../../lib/drafting/insertable';
 import { eventsOfAgent } from '../../lib/feedback/recorder';
-import { computeStats } from '../../lib/feedback/stats';
+import { summarizeDrafts, type Outcome } from '../../lib/feedback/outcomes';
+import { statsFromDrafts } from '../../lib/feedback/stats';
 import { db } from '../../lib/platform/database';
 import { TEST_IDS } from '../../lib/testids';
 import { usePanelPort, type PanelResult } from './usePanelPort';
@@ -26,6 +27,16 @@ const STATUS_TEXT = {
   drafting: 'Drafting a reply…',
 } as const;
 
+const OUTCOME_TEXT: Record<Outcome, string> = {
+  'as-is': 'Sent as drafted.',
+  edited: 'Sent after edits.',
+  rewritten: 'Sent, mostly rewritten.',
+  ignored: 'A reply was sent without this draft.',
+  dismissed: 'Dismissed.',
+  abandoned: 'Replaced before it was used.',
+  pending: '',
+};
+
 export function App() {
   const [tabId] = useState(pinnedTabId);
   const { state, request, reportShown } = usePanelPort(tabId);
@@ -39,7 +50,9 @@ export function App() {
   const agentId = state?.agentId ?? '';
 
   const events = useLiveQuery(() => (agentId ? eventsOfAgent(db, agentId) : Promise.resolve([])), [agentId]);
-  const stats = useMemo(() => (events ? computeStats(events) : null), [events]);
+  const summaries = useMemo(() => (events ? summarizeDrafts(events) : null), [events]);
+  const stats = useMemo(() => (events && summaries ? statsFromDrafts([...summaries.values()], events) : null), [events, summaries]);
+  const outcome = draft ? summaries?.get(draft.draftId) : undefined;
   const thumb = useMemo(() => {
     if (!draft || !events) return null;
     const rated = events.filter((e) => e.type === 'rated' && e.draftId === draft.draftId).at(-1);
@@ -180,6 +193,12 @@ export function App() {
               Dismiss
             </button>
           </div>
+          {outcome && outcome.outcome !== 'pending' && (
+            <p className="muted" data-testid={TEST_IDS.draftOutcome} data-outcome={outcome.outcome}>
+              {OUTCOME_TEXT[outcome.outcome]}
+              {outcome.editRatio !== null ? ` (${Math.round(outcome.editRatio * 100)}% changed)` : ''}
+            </p>
+          )}
           {status?.message && (
             <p className={status.ok ? 'ok' : 'alert'} role="status" data-testid={TEST_IDS.actionStatus}>
               {status.message}

@@ -105,17 +105,27 @@ export class CopilotService {
     return this.followedTabId;
   }
 
+  private async follow(tabId: number | null): Promise<void> {
+    this.followedTabId = tabId;
+    await this.deps.tabs.setFollowed(tabId);
+  }
+
+  /** After a worker restart, pick up the tab the panel followed. */
+  async restoreFollowed(): Promise<void> {
+    if (this.followedTabId === null) this.followedTabId = await this.deps.tabs.getFollowed();
+  }
+
   async focusTab(tabId: number): Promise<void> {
     const state = await this.deps.tabs.get(tabId);
     if (state && this.followedTabId !== tabId) {
-      this.followedTabId = tabId;
+      await this.follow(tabId);
       this.changed(tabId);
     }
   }
 
   async tabClosed(tabId: number): Promise<void> {
     await this.deps.tabs.delete(tabId);
-    if (this.followedTabId === tabId) this.followedTabId = null;
+    if (this.followedTabId === tabId) await this.follow(null);
   }
 
   private async record(event: NewEvent): Promise<CopilotEvent> {
@@ -140,7 +150,7 @@ export class CopilotService {
   async ticketRead(tabId: number, ticket: Ticket | null, readAt: number, active = true): Promise<void> {
     const previous = (await this.deps.tabs.get(tabId)) ?? EMPTY_TAB;
     const key = ticket ? ticketKeyOf(ticket) : null;
-    if (active) this.followedTabId = tabId;
+    if (active && this.followedTabId !== tabId) await this.follow(tabId);
     if (key && key === previous.ticketKey) {
       // Same ticket read again (a new message arrived, the page re-rendered): keep the draft.
       await this.deps.tabs.set(tabId, { ...previous, ticket });
@@ -353,7 +363,7 @@ export class CopilotService {
     if (draft.tabId === null) return { ok: false, message: 'This draft is not tied to an open tab. Copy it instead.' };
     let reply: ContentReply;
     try {
-      reply = await this.deps.sendToTab(draft.tabId, { type: 'editor/insert', text: insertableText(draft.text) });
+      reply = await this.deps.sendToTab(draft.tabId, { type: 'editor/insert', ticketKey: draft.ticketKey, text: insertableText(draft.text) });
     } catch {
       return {
         ok: false,

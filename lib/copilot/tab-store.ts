@@ -19,11 +19,15 @@ export interface TabStore {
   get(tabId: number): Promise<TabState | undefined>;
   set(tabId: number, state: TabState): Promise<void>;
   delete(tabId: number): Promise<void>;
+  /** The helpdesk tab an unpinned side panel follows. */
+  getFollowed(): Promise<number | null>;
+  setFollowed(tabId: number | null): Promise<void>;
 }
 
 /** An in-memory store, for tests and the CLIs. */
 export class MemoryTabStore implements TabStore {
   private readonly states = new Map<number, TabState>();
+  private followed: number | null = null;
   async get(tabId: number): Promise<TabState | undefined> {
     return this.states.get(tabId);
   }
@@ -32,5 +36,11 @@ export class MemoryTabStore implements TabStore {
   }
   async delete(tabId: number): Promise<void> {
     this.states.delete(tabId);
+  }
+  async getFollowed(): Promise<number | null> {
+    return this.followed;
+  }
+  async setFollowed(tabId: number | null): Promise<void> {
+    this.followed = tabId;
   }
 }

@@ -46,16 +46,22 @@ export function startBackground(): CopilotService {
     for (const [port, pinned] of ports) if (pinned === null || pinned === tabId) void push(port);
   });
 
-  browser.runtime.onMessage.addListener((raw: unknown, sender) => {
+  // sendResponse + `return true` keeps the channel open in every Chromium and Firefox version.
+  browser.runtime.onMessage.addListener((raw: unknown, sender, sendResponse: (reply: ContentReply) => void) => {
     if (!fromOwnContentScript(sender)) return undefined;
     const parsed = ContentToBackground.safeParse(raw);
     if (!parsed.success) return undefined;
     const message = parsed.data;
     const tabId = sender.tab.id;
-    if (message.type === 'ticket/read') {
-      return service.ticketRead(tabId, message.ticket, message.readAt, sender.tab.active ?? true).then(() => ({ ok: true }));
-    }
-    return service.replySent(tabId, message.ticketKey, message.text).then(() => ({ ok: true }));
+    const work =
+      message.type === 'ticket/read'
+        ? service.ticketRead(tabId, message.ticket, message.readAt, sender.tab.active ?? true)
+        : service.replySent(tabId, message.ticketKey, message.text);
+    work.then(
+      () => sendResponse({ ok: true }),
+      (error: unknown) => sendResponse({ ok: false, error: error instanceof Error ? error.message : String(error) }),
+    );
+    return true;
   });
 
   browser.runtime.onConnect.addListener((port) => {
@@ -70,10 +76,13 @@ export function startBackground(): CopilotService {
       const request = parsed.data;
       if (request.type === 'subscribe') {
         ports.set(port, request.tabId);
-        void push(port);
-        const tabId = effectiveTab(request.tabId);
-        if (tabId !== null) void service.panelOpened(tabId);
-        void service.ready().then(() => push(port));
+        void service.restoreFollowed().then(async () => {
+          await push(port);
+          const tabId = effectiveTab(request.tabId);
+          if (tabId !== null) await service.panelOpened(tabId);
+          await service.ready();
+          await push(port);
+        });
         return;
       }
       void service

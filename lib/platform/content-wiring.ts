@@ -27,6 +27,17 @@ export function startContentScript(ctx: ContentScriptContext): void {
   let fingerprint = '';
   let sendWatch: AbortController | null = null;
 
+  const insertDraft = (ticketKey: string, text: string): ContentReply => {
+    if (!ticket) return { ok: false, error: 'This page shows no ticket any more. Open the ticket, then press Insert again.' };
+    if (ticketKeyOf(ticket) !== ticketKey) {
+      return { ok: false, error: 'This draft was written for another ticket than the one open now, so it was not inserted.' };
+    }
+    const editor = pickAdapter(new URL(window.location.href), document).editor(document);
+    if (!editor) return { ok: false, error: 'No reply box is open on this page. Open the reply editor, then press Insert again.' };
+    const result = insertIntoEditor(editor, text);
+    return result.ok ? { ok: true } : { ok: false, error: result.error };
+  };
+
   const read = (force = false) => {
     const url = new URL(window.location.href);
     const adapter = pickAdapter(url, document);
@@ -51,21 +62,18 @@ export function startContentScript(ctx: ContentScriptContext): void {
     void send({ type: 'ticket/read', ticket: next, readAt });
   };
 
-  browser.runtime.onMessage.addListener((raw: unknown, sender): Promise<ContentReply> | undefined => {
+  browser.runtime.onMessage.addListener((raw: unknown, sender, sendResponse: (reply: ContentReply) => void) => {
     if (sender.id !== browser.runtime.id || signal.aborted) return undefined;
     const parsed = BackgroundToContent.safeParse(raw);
     if (!parsed.success) return undefined;
     const message = parsed.data;
     if (message.type === 'ticket/reread') {
       read(true);
-      return Promise.resolve({ ok: true });
+      sendResponse({ ok: true });
+      return undefined;
     }
-    const adapter = pickAdapter(new URL(window.location.href), document);
-    const editor = adapter.editor(document);
-    if (!editor || !ticket) {
-      return Promise.resolve({ ok: false, error: 'No reply box is open on this page. Open the reply editor, then press Insert again.' });
-    }
-    return Promise.resolve(insertIntoEditor(editor, message.text)).then((r) => (r.ok ? { ok: true } : { ok: false, error: r.error }));
+    sendResponse(insertDraft(message.ticketKey, message.text));
+    return undefined;
   });
 
   read(true);

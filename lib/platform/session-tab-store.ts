@@ -20,4 +20,12 @@ export class SessionTabStore implements TabStore {
   async delete(tabId: number): Promise<void> {
     await storage.removeItem(this.key(tabId));
   }
+  async getFollowed(): Promise<number | null> {
+    const value = await storage.getItem<unknown>('session:followedTab');
+    return typeof value === 'number' ? value : null;
+  }
+  async setFollowed(tabId: number | null): Promise<void> {
+    if (tabId === null) await storage.removeItem('session:followedTab');
+    else await storage.setItem('session:followedTab', tabId);
+  }
 }

@@ -14,7 +14,15 @@ export function watchPage(win: Window, onChange: () => void, signal: AbortSignal
       if (!signal.aborted) onChange();
     }, debounceMs);
   };
-  const observer = new MutationObserver(() => schedule());
+  // Typing in a rich-text reply editor mutates the DOM too; that is not a new ticket.
+  const insideEditor = (node: Node) => {
+    const el = node instanceof Element ? node : node.parentElement;
+    return Boolean(el?.closest('[contenteditable="true"], [contenteditable=""], textarea'));
+  };
+  const observer = new MutationObserver((records) => {
+    if (records.every((r) => insideEditor(r.target))) return;
+    schedule();
+  });
   observer.observe(win.document.body ?? win.document.documentElement, { childList: true, subtree: true, characterData: true });
   win.addEventListener('popstate', schedule, { signal });
   win.addEventListener('hashchange', schedule, { signal });

@@ -59,6 +59,8 @@ describe('the copilot loop on the demo helpdesk', () => {
     const draftText = (await panel.getByTestId('draft-text').textContent()) ?? '';
     expect(draftText).toMatch(/\[\d+\]/);
 
+    await saveScreenshot(ticket, panel);
+
     // Moving away from ticket 1002 discarded its shown draft.
     await expect
       .poll(async () => (await readEvents(panel)).some((e) => e.type === 'discarded' && e.payload.reason === 'ticket-changed'))
@@ -112,7 +114,6 @@ describe('the copilot loop on the demo helpdesk', () => {
       })
       .toEqual({ thumb: 'down', reasons: ['wrong-facts'], draftId: sent?.draftId });
 
-    await saveScreenshot(ticket, panel);
   });
 
   it('shows no-ticket on a page that is not a ticket', async () => {
@@ -129,6 +130,8 @@ describe('the copilot loop on the demo helpdesk', () => {
 /** The side panel next to the demo ticket, as one picture, for the README. */
 async function saveScreenshot(ticket: import('playwright-core').Page, panel: import('playwright-core').Page): Promise<void> {
   await ticket.setViewportSize({ width: 960, height: 860 });
+  await ticket.evaluate(() => window.scrollTo(0, 0));
+  await panel.evaluate(() => window.scrollTo(0, 0));
   const left = (await ticket.screenshot()).toString('base64');
   const right = (await panel.screenshot()).toString('base64');
   const composer = await browser.context.newPage();
