@@ -157,7 +157,7 @@ describe('editRatio', () => {
     expect(editRatio(a, a)).toBe(0);
   });
 
-  // Minor (lib/feedback/edit-ratio.ts:18-19): lengths and distance are in UTF-16 code units, not
+  // Minor (lib/feedback/edit-ratio.ts:16-18): lengths and distance are in UTF-16 code units, not
   // characters as the design says, so an emoji counts as two characters and swapping one emoji for
   // another costs one unit of two (0.5, not 1). Remove `.fails` if the ratio moves to code points.
   it.fails('counts an emoji as one character', () => {

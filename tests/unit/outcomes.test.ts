@@ -247,7 +247,7 @@ describe('summarizeDrafts over the fixture', () => {
 
   // Suspected bug (lib/feedback/outcomes.ts:88): a `sent` replaces an earlier `dismissed`, so a draft the
   // agent dismissed before writing their own reply ends up `ignored`. The service attributes that reply
-  // to the last shown draft (lib/copilot/service.ts:161-163) — the dismissed one — so in practice almost
+  // to the last shown draft (lib/copilot/service.ts:171-173) — the dismissed one — so in practice almost
   // every dismissal leaves the override rate, which the design defines as (rewritten + dismissed) ÷ shown.
   // Remove `.fails` once a dismissal survives a later unused send.
   it.fails('keeps a dismissed draft dismissed when a reply is then sent without it', () => {
@@ -449,7 +449,7 @@ describe('wilsonRate', () => {
     }
   });
 
-  // Known bug (lib/feedback/wilson.ts:22-23): the closed form is evaluated in floating point, so for
+  // Known bug (lib/feedback/wilson.ts:23-24): the closed form is evaluated in floating point, so for
   // many n the upper bound of n-of-n is 0.9999999999999999 instead of 1, and the lower bound of
   // 0-of-n is ~3e-17 instead of 0 — an interval that does not even contain its own estimate of 0.
   // Remove `.fails` once the ends are exact.
