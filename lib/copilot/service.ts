@@ -168,8 +168,11 @@ export class CopilotService {
   async replySent(tabId: number, ticketKey: string, text: string): Promise<CopilotEvent | null> {
     const agent = await this.deps.getAgent();
     const events = (await eventsOfTicket(this.deps.db, ticketKey)).filter((e) => e.agentId === agent.agentId);
-    const lastUsed = events.filter((e) => e.type === 'inserted' || e.type === 'copied').at(-1);
-    const lastShown = events.filter((e) => e.type === 'shown').at(-1);
+    // A draft already sent answered an earlier reply; this one belongs to a draft still open.
+    const alreadySent = new Set(events.filter((e) => e.type === 'sent').map((e) => e.draftId));
+    const open = events.filter((e) => !alreadySent.has(e.draftId));
+    const lastUsed = open.filter((e) => e.type === 'inserted' || e.type === 'copied').at(-1);
+    const lastShown = open.filter((e) => e.type === 'shown').at(-1);
     const target = lastUsed ?? lastShown;
     const state = await this.deps.tabs.get(tabId);
     if (state && state.ticketKey === ticketKey) {

@@ -48,7 +48,9 @@ export function sortEvents<E extends Pick<CopilotEvent, 'agentId' | 'seq'>>(even
  * The outcome of every shown draft (design §"Outcome of a shown draft"). Shadow drafts are never
  * shown, so they have no outcome. The first `sent` on a draft decides it; a later discard does not
  * undo a send. A discard by the agent is `dismissed`; one caused by a ticket change or a newer draft
- * is `abandoned`.
+ * is `abandoned`. A send that used the draft makes it accepted even after a discard (the agent
+ * inserted it, then moved on, then came back and sent it); a send without it only turns a pending
+ * draft into `ignored`.
  */
 export function summarizeDrafts(events: readonly CopilotEvent[]): Map<string, DraftSummary> {
   const drafts = new Map<string, DraftSummary>();
@@ -85,11 +87,13 @@ export function summarizeDrafts(events: readonly CopilotEvent[]): Map<string, Dr
         draft.used = true;
         break;
       case 'sent':
-        if (draft.outcome !== 'pending' && draft.outcome !== 'abandoned' && draft.outcome !== 'dismissed') break;
         if (event.payload.used && event.payload.editRatio !== null) {
+          // A used draft that was sent counts as accepted, even after a discard; the first send decides.
+          if (draft.outcome !== 'pending' && draft.outcome !== 'abandoned' && draft.outcome !== 'dismissed') break;
           draft.editRatio = event.payload.editRatio;
           draft.outcome = outcomeForEditRatio(event.payload.editRatio);
-        } else {
+        } else if (draft.outcome === 'pending') {
+          // A reply written without the draft: ignored. It does not undo a dismissal or an abandonment.
           draft.outcome = 'ignored';
         }
         break;

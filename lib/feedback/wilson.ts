@@ -20,7 +20,8 @@ export function wilsonRate(numerator: number, denominator: number, z: number = Z
     numerator,
     denominator,
     rate: p,
-    low: Math.max(0, (centre - margin) / divisor),
-    high: Math.min(1, (centre + margin) / divisor),
+    // At the ends the interval is exactly 0 or 1; floating point would leave 3e-17 or 0.9999999999999999.
+    low: numerator <= 0 ? 0 : Math.max(0, (centre - margin) / divisor),
+    high: numerator >= denominator ? 1 : Math.min(1, (centre + margin) / divisor),
   };
 }

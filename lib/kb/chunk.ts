@@ -103,7 +103,11 @@ export function chunkDocument(doc: KbDoc, language: string): KbChunk[] {
     }
     for (const paragraph of section.paragraphs.flatMap(splitLongParagraph)) {
       const n = wordCount(paragraph);
-      if (words > 0 && words + n > CHUNK_MAX_WORDS) flush();
+      if (words > 0 && words + n > CHUNK_MAX_WORDS) {
+        flush();
+        // A section split across chunks keeps its heading on every piece.
+        if (section.heading) heading = section.heading;
+      }
       buffer.push(paragraph);
       words += n;
     }

@@ -25,7 +25,8 @@ export function words(text: string): string[] {
 export function tokenize(text: string, language: string = 'en'): string[] {
   const stem = STEMMERS[language] ?? stemEnglish;
   const out: string[] = [];
-  for (const raw of words(text)) {
+  // Macro placeholders ({{customer.first_name}}) are not words of the text.
+  for (const raw of words(text.replace(/\{\{[^{}]*\}\}/g, ' '))) {
     const w = raw.replace(/['’]s$/, '').replace(/['’]/g, '');
     if (w.length < 2 || w.length > 40) continue;
     if (isStopword(raw, language) || isStopword(w, language)) continue;

@@ -428,12 +428,8 @@ describe('CopilotService', () => {
       expect((await harness.state()).status).toBe('ready');
     });
 
-    // Suspected bug (lib/copilot/service.ts:171-173): replySent picks the last insert/copy on the ticket
-    // from its whole history, even one whose reply was already sent. When the agent comes back to the
-    // ticket later, is shown a fresh draft and writes their own answer, the new reply is pinned on the
-    // old, already-closed draft (used=true, an edit ratio against yesterday's text) and the fresh
-    // draft stays `pending` for ever instead of `ignored`. Remove `.fails` once fixed.
-    it.fails('attributes a later reply to the draft shown for it, not to an insert already sent', async () => {
+    // A reply answers a draft still open: one already sent belongs to an earlier reply.
+    it('attributes a later reply to the draft shown for it, not to an insert already sent', async () => {
       const { service, clock } = harness;
       const first = await readAndShow(DAMAGED);
       await service.insert(first);
@@ -544,12 +540,8 @@ describe('CopilotService', () => {
       expect((await harness.eventsOf(first)).filter((e) => e.type === 'discarded')).toHaveLength(1);
     });
 
-    // Suspected bug: replySent (lib/copilot/service.ts:171-173) attributes the agent's own reply to the last
-    // shown draft even when the agent dismissed it, and summarizeDrafts (lib/feedback/outcomes.ts:88) lets
-    // that `sent` turn `dismissed` into `ignored`. Dismiss-then-write-your-own is the usual way to reject a
-    // draft, so the override rate ((rewritten + dismissed) ÷ shown) loses nearly every dismissal.
-    // Remove `.fails` once a dismissed draft stays dismissed.
-    it.fails('keeps a dismissed draft counted as an override after the agent sends their own reply', async () => {
+    // A dismissed draft stays dismissed (an override) when the agent then sends their own reply.
+    it('keeps a dismissed draft counted as an override after the agent sends their own reply', async () => {
       const first = await readAndShow();
       await harness.service.dismiss(first);
       await harness.service.replySent(TAB, 'tidydesk:1042', 'I wrote this one myself.');
