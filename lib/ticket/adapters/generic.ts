@@ -17,6 +17,10 @@ function findEditor(doc: Document): HTMLElement | null {
   return null;
 }
 
+function isDocument(node: Node): node is Document {
+  return node.nodeType === 9; // Node.DOCUMENT_NODE, whichever window made it
+}
+
 /** A short stable id from the URL path, for pages that do not show one. */
 function pathId(url: URL): string {
   let hash = 0;
@@ -35,8 +39,9 @@ export const genericAdapter: HelpdeskAdapter = {
   extract(doc: Document, url: URL): Ticket | null {
     const editor = findEditor(doc);
     if (!editor) return null;
+    // Readability changes the document it reads: give it a copy.
     const clone = doc.cloneNode(true);
-    if (!(clone instanceof (doc.defaultView?.Document ?? Document))) return null;
+    if (!isDocument(clone)) return null;
     for (const el of clone.querySelectorAll(EDITOR_SELECTOR + ', script, style, form, nav, header, footer')) el.remove();
     if (!isProbablyReaderable(clone, { minContentLength: 40, minScore: 10 })) return null;
     const article = new Readability(clone, { charThreshold: 40 }).parse();
