@@ -22,6 +22,8 @@ export default defineConfig({
       '--disable-sync',
       '--no-first-run',
       ...(runningAsRoot ? ['--no-sandbox'] : []),
+      // A machine without a display (CI, a container) can still run the dev loop headless.
+      ...(process.env.TICKET_COPILOT_HEADLESS === '1' ? ['--headless=new', '--disable-gpu'] : []),
     ],
   },
   vite: () => ({
