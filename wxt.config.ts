@@ -1,6 +1,7 @@
 import { defineConfig } from 'wxt';
 import react from '@vitejs/plugin-react';
 import { findBrowser } from './scripts/extension-browser';
+import { LOOPBACK_ORIGINS, OPTIONAL_ORIGINS } from './lib/sites/hosted';
 
 const devBrowser = findBrowser();
 const runningAsRoot = typeof process.getuid === 'function' && process.getuid() === 0;
@@ -33,8 +34,10 @@ export default defineConfig({
     name: 'Ticket Copilot',
     description:
       'Cited reply drafts from your own knowledge base, beside the ticket. Measured locally, never auto-sent.',
-    permissions: ['storage', 'unlimitedStorage', ...(browser === 'firefox' ? [] : ['sidePanel'])],
-    host_permissions: ['http://localhost/*', 'http://127.0.0.1/*'],
+    permissions: ['storage', 'unlimitedStorage', 'scripting', ...(browser === 'firefox' ? [] : ['sidePanel'])],
+    // Least privilege: loopback at install; hosted helpdesks and self-hosted sites on request.
+    host_permissions: [...LOOPBACK_ORIGINS],
+    optional_host_permissions: [...OPTIONAL_ORIGINS],
     action: { default_title: 'Open Ticket Copilot' },
     ...(browser === 'firefox'
       ? {

@@ -9,10 +9,20 @@ import { DraftSchema } from './drafting/schema';
  */
 
 // ── content script → background (runtime.sendMessage) ──────────────────────────────────────────
+/** Why a page gave no ticket, so the panel can say what to do. */
+export const NoTicketReason = z.object({
+  code: z.enum(['not-a-ticket', 'no-conversation', 'extract-failed']),
+  /** The adapter that looked at the page. */
+  adapter: z.string().max(100),
+  detail: z.string().max(500).optional(),
+});
+export type NoTicketReason = z.infer<typeof NoTicketReason>;
+
 export const TicketReadMessage = z.object({
   type: z.literal('ticket/read'),
   /** null: this page shows no ticket. */
   ticket: TicketSchema.nullable(),
+  reason: NoTicketReason.optional(),
   /** When the content script read the page (ms since epoch): the start of the latency clock. */
   readAt: z.number(),
 });

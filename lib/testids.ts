@@ -20,6 +20,8 @@ export const TEST_IDS = {
   submitRating: 'submit-rating',
   acceptanceRate: 'acceptance-rate',
   noTicket: 'no-ticket',
+  genericFallback: 'generic-fallback',
+  saveSnapshot: 'save-snapshot',
   draftStatus: 'draft-status',
   draftOutcome: 'draft-outcome',
   draftError: 'draft-error',
@@ -29,6 +31,9 @@ export const TEST_IDS = {
   agentId: 'settings-agent-id',
   agentName: 'settings-agent-name',
   settingsSaveAgent: 'settings-save-agent',
+  siteAddress: 'site-address',
+  enableSite: 'enable-site',
+  siteStatus: 'site-status',
   // demo helpdesk
   replyEditor: 'reply-editor',
   sendReply: 'send-reply',

@@ -6,6 +6,8 @@ import { agentItem, getAgent } from '../../lib/platform/agent';
 import { db } from '../../lib/platform/database';
 import { AgentSettingsSchema, randomAgentId } from '../../lib/settings';
 import { TEST_IDS } from '../../lib/testids';
+import { SitesSection } from '../../components/SitesSection';
+import { useSites } from './useSites';
 
 export function OptionsApp() {
   const [agentId, setAgentId] = useState('');
@@ -19,6 +21,7 @@ export function OptionsApp() {
     });
   }, []);
 
+  const sites = useSites();
   const kbDocs = useLiveQuery(() => db.kbDocs.count(), []);
   const kbChunks = useLiveQuery(() => db.kbChunks.count(), []);
   const events = useLiveQuery(() => (agentId ? eventsOfAgent(db, agentId) : Promise.resolve([])), [agentId]);
@@ -68,6 +71,10 @@ export function OptionsApp() {
             {message.text}
           </p>
         )}
+      </section>
+      <section className="draft" aria-labelledby="sites-heading">
+        <h2 id="sites-heading">Sites</h2>
+        <SitesSection {...sites} />
       </section>
       <section className="draft" aria-labelledby="kb-heading">
         <h2 id="kb-heading">Knowledge base</h2>

@@ -123,10 +123,7 @@ export function App() {
       {state.status === 'no-ticket' && (
         <section className="empty" data-testid={TEST_IDS.noTicket}>
           <h2>No ticket on this page</h2>
-          <p>
-            The copilot looks for a conversation and a reply box. Open a ticket in your helpdesk; if this page is a ticket,
-            reload it so the copilot can read it again.
-          </p>
+          <p>{state.message ?? 'Open a ticket in your helpdesk. If this page is a ticket, reload it so the copilot can read it again.'}</p>
         </section>
       )}
       {(state.status === 'no-tab' || state.status === 'waiting' || state.status === 'indexing' || state.status === 'drafting') && (
@@ -137,7 +134,13 @@ export function App() {
 
       {state.ticket && <TicketSummary ticket={state.ticket} />}
 
-      {state.message && (
+      {state.ticket?.helpdesk === 'generic' && (
+        <p className="notice" data-testid={TEST_IDS.genericFallback}>
+          Read with the generic reader: this site has no dedicated adapter, so the whole page is treated as the
+          customer&apos;s message. Check the draft against the ticket.
+        </p>
+      )}
+      {state.message && state.status !== 'no-ticket' && (
         <p className={state.status === 'error' ? 'alert' : 'notice'} role="alert" data-testid={TEST_IDS.draftError}>
           {state.message}
         </p>

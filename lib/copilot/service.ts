@@ -7,7 +7,7 @@ import type { CopilotEvent, DiscardReason, NewEvent } from '../feedback/events';
 import { eventsOfTicket, recordEvent } from '../feedback/recorder';
 import { ensureSampleKb, loadKb, type LoadedKb } from '../kb/store';
 import type { KbDoc } from '../kb/schema';
-import type { BackgroundToContent, ContentReply, PanelRequest, PanelState } from '../messages';
+import type { BackgroundToContent, ContentReply, NoTicketReason, PanelRequest, PanelState } from '../messages';
 import { FALLBACK_AGENT_NAME, type AgentSettings } from '../settings';
 import type { ReasonCode } from '../testids';
 import { ticketKeyOf, type Ticket } from '../ticket/schema';
@@ -17,12 +17,45 @@ import type { TabState, TabStore } from './tab-store';
 export const RETRIEVAL_K = 12;
 export const TEMPLATE_VARIANT = 'template';
 
+const HELPDESK_NAMES: Record<string, string> = {
+  zendesk: 'Zendesk',
+  freshdesk: 'Freshdesk',
+  helpscout: 'Help Scout',
+  intercom: 'Intercom',
+  front: 'Front',
+  gmail: 'Gmail',
+  zammad: 'Zammad',
+  freescout: 'FreeScout',
+  tidydesk: 'Tidydesk',
+};
+
+/** A sentence that says why a page gave no ticket and what to do about it. */
+export function explainNoTicket(reason: NoTicketReason | undefined): string {
+  if (!reason) return 'No ticket is open on this page. Open a ticket in your helpdesk.';
+  const name = HELPDESK_NAMES[reason.adapter];
+  switch (reason.code) {
+    case 'not-a-ticket':
+      return `This ${name ?? 'helpdesk'} page is not a ticket (a list, a dashboard or settings). Open a ticket and the copilot will read it.`;
+    case 'no-conversation':
+      return 'No conversation with a reply box was found on this page. Open a ticket with its reply editor; if this is a helpdesk the copilot does not know, its generic reader needs a visible conversation and a text box.';
+    case 'extract-failed':
+      return `Reading this ${name ? `${name} ` : ''}page failed${reason.detail ? ` (${reason.detail})` : ''}. Reload the page; if it keeps failing, use "Save page snapshot" and report it, or set selector overrides in Options.`;
+  }
+}
+
+/** What the browser knows of a tab the copilot has not heard from. */
+export interface TabInfo {
+  /** Undefined when the extension may not see the tab's address (not enabled on that site). */
+  url?: string;
+}
+
 export interface CopilotDeps {
   db: CopilotDb;
   tabs: TabStore;
   getAgent(): Promise<AgentSettings>;
   loadSampleKb(): Promise<readonly KbDoc[]>;
   sendToTab(tabId: number, message: BackgroundToContent): Promise<ContentReply>;
+  describeTab?(tabId: number): Promise<TabInfo | null>;
   now?(): number;
   newId?(): string;
 }
@@ -44,6 +77,7 @@ function toPanelDraft(record: DraftRecord): PanelState['draft'] {
 }
 
 const EMPTY_TAB: TabState = {
+  noTicket: null,
   ticket: null,
   ticketKey: null,
   readAt: 0,
@@ -147,7 +181,7 @@ export class CopilotService {
   // ── content script ──────────────────────────────────────────────────────────────────────────
 
   /** The content script read its page: a ticket, or none. */
-  async ticketRead(tabId: number, ticket: Ticket | null, readAt: number, active = true): Promise<void> {
+  async ticketRead(tabId: number, ticket: Ticket | null, readAt: number, active = true, reason?: NoTicketReason): Promise<void> {
     const previous = (await this.deps.tabs.get(tabId)) ?? EMPTY_TAB;
     const key = ticket ? ticketKeyOf(ticket) : null;
     if (active && this.followedTabId !== tabId) await this.follow(tabId);
@@ -159,7 +193,13 @@ export class CopilotService {
       return;
     }
     if (previous.draftId) await this.discardIfOpen(previous.draftId, 'ticket-changed');
-    await this.deps.tabs.set(tabId, { ...EMPTY_TAB, ticket, ticketKey: key, readAt });
+    await this.deps.tabs.set(tabId, {
+      ...EMPTY_TAB,
+      ticket,
+      ticketKey: key,
+      readAt,
+      noTicket: ticket ? null : explainNoTicket(reason),
+    });
     this.changed(tabId);
     if (ticket) await this.draftFor(tabId);
   }
@@ -286,8 +326,8 @@ export class CopilotService {
     const base = { tabId, kb: kbState, agentId: agent.agentId, ticket: null, draft: null, message: null };
     if (tabId === null) return { ...base, status: 'no-tab' };
     const state = await this.deps.tabs.get(tabId);
-    if (!state) return { ...base, status: 'waiting' };
-    if (!state.ticket) return { ...base, status: 'no-ticket' };
+    if (!state) return { ...base, ...(await this.unheardTab(tabId)) };
+    if (!state.ticket) return { ...base, status: 'no-ticket', message: state.noTicket };
     const record = state.draftId ? await this.deps.db.drafts.get(state.draftId) : undefined;
     const draft = record ? toPanelDraft(record) : null;
     let status: PanelState['status'] = draft ? 'ready' : kb ? 'drafting' : 'indexing';
@@ -300,6 +340,23 @@ export class CopilotService {
       message = 'Draft dismissed. Press “Draft again” for a new one.';
     }
     return { ...base, status, ticket: state.ticket, draft, message };
+  }
+
+  /** A tab whose content script never reported: not enabled there, a browser page, or still loading. */
+  private async unheardTab(tabId: number): Promise<Pick<PanelState, 'status' | 'message'>> {
+    const info = this.deps.describeTab ? await this.deps.describeTab(tabId).catch(() => null) : null;
+    if (info === null) return { status: 'waiting', message: null };
+    if (!info.url) {
+      return {
+        status: 'no-ticket',
+        message: 'The copilot is not enabled on this site. If this is your helpdesk, turn it on in Options → Sites, then reload the page.',
+      };
+    }
+    if (!/^https?:/.test(info.url)) return { status: 'no-ticket', message: 'This is a browser page, not a helpdesk. Open a ticket in your helpdesk.' };
+    return {
+      status: 'waiting',
+      message: 'Waiting for the page. If this tab was open before the copilot was installed or enabled here, reload it.',
+    };
   }
 
   /** A panel subscribed to a tab: make sure there is a draft (a restarted worker resumes here). */

@@ -12,6 +12,8 @@ export const TabStateSchema = z.object({
   /** A reply was sent on this ticket since the draft was made. */
   sent: z.boolean(),
   error: z.string().nullable(),
+  /** Why the page gave no ticket, in a sentence for the agent. */
+  noTicket: z.string().nullable().default(null),
 });
 export type TabState = z.infer<typeof TabStateSchema>;
 

@@ -12,6 +12,7 @@ import { getAgent } from './agent';
 import { db } from './database';
 import { loadSampleKb } from './sample-kb';
 import { SessionTabStore } from './session-tab-store';
+import { wireSiteAccess } from './site-access';
 
 async function sendToTab(tabId: number, message: BackgroundToContent): Promise<ContentReply> {
   const reply: unknown = await browser.tabs.sendMessage(tabId, BackgroundToContent.parse(message));
@@ -29,7 +30,11 @@ function fromOwnContentScript(sender: Browser.runtime.MessageSender): sender is 
  * worker starts, so a worker woken by an event does not miss it.
  */
 export function startBackground(): CopilotService {
-  const service = new CopilotService({ db, tabs: new SessionTabStore(), getAgent, loadSampleKb, sendToTab });
+  const describeTab = async (tabId: number) => {
+    const tab = await browser.tabs.get(tabId);
+    return tab.url ? { url: tab.url } : {};
+  };
+  const service = new CopilotService({ db, tabs: new SessionTabStore(), getAgent, loadSampleKb, sendToTab, describeTab });
   const ports = new Map<Browser.runtime.Port, number | null>();
 
   const effectiveTab = (pinned: number | null) => pinned ?? service.followedTab;
@@ -55,7 +60,7 @@ export function startBackground(): CopilotService {
     const tabId = sender.tab.id;
     const work =
       message.type === 'ticket/read'
-        ? service.ticketRead(tabId, message.ticket, message.readAt, sender.tab.active ?? true)
+        ? service.ticketRead(tabId, message.ticket, message.readAt, sender.tab.active ?? true, message.reason)
         : service.replySent(tabId, message.ticketKey, message.text);
     work.then(
       () => sendResponse({ ok: true }),
@@ -106,6 +111,11 @@ export function startBackground(): CopilotService {
     });
   });
   browser.tabs.onRemoved.addListener((tabId) => void service.tabClosed(tabId));
+
+  wireSiteAccess();
+  browser.runtime.onInstalled.addListener(({ reason }) => {
+    if (reason === 'install') void browser.tabs.create({ url: browser.runtime.getURL('/welcome.html') });
+  });
 
   // Chrome: the toolbar button opens the side panel. Firefox shows the sidebar from its own UI.
   if (import.meta.env.BROWSER !== 'firefox' && browser.sidePanel) {

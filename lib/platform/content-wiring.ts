@@ -1,6 +1,6 @@
 import { browser } from 'wxt/browser';
 import type { ContentScriptContext } from 'wxt/utils/content-script-context';
-import { BackgroundToContent, type ContentReply, type ContentToBackground } from '../messages';
+import { BackgroundToContent, type ContentReply, type ContentToBackground, type NoTicketReason } from '../messages';
 import { insertIntoEditor } from '../ticket/editor';
 import { pickAdapter, readTicket } from '../ticket/reader';
 import { ticketKeyOf, type Ticket } from '../ticket/schema';
@@ -43,9 +43,13 @@ export function startContentScript(ctx: ContentScriptContext): void {
     const adapter = pickAdapter(url, document);
     const readAt = Date.now();
     let next: Ticket | null = null;
+    let reason: NoTicketReason | undefined;
     try {
       next = readTicket(adapter, document, url);
+      if (!next) reason = { code: adapter.id === 'generic' ? 'no-conversation' : 'not-a-ticket', adapter: adapter.id };
     } catch (error) {
+      const detail = error instanceof Error ? error.message : String(error);
+      reason = { code: 'extract-failed', adapter: adapter.id, detail: detail.slice(0, 300) };
       console.warn('Ticket Copilot could not read this page:', error);
     }
     const print = next ? `${ticketKeyOf(next)}|${next.messages.length}|${next.subject}` : `none|${url.href}`;
@@ -59,7 +63,7 @@ export function startContentScript(ctx: ContentScriptContext): void {
       const key = ticketKeyOf(next);
       adapter.onSend(document, (text) => void send({ type: 'reply/sent', ticketKey: key, text }), sendWatch.signal);
     }
-    void send({ type: 'ticket/read', ticket: next, readAt });
+    void send({ type: 'ticket/read', ticket: next, readAt, ...(reason ? { reason } : {}) });
   };
 
   browser.runtime.onMessage.addListener((raw: unknown, sender, sendResponse: (reply: ContentReply) => void) => {
