@@ -1,12 +1,11 @@
 import type { HelpdeskAdapter } from './adapter';
 import { genericAdapter } from './adapters/generic';
-import { tidydeskAdapter } from './adapters/tidydesk';
+import { ADAPTERS } from './adapters/index';
 import { cleanMessageText } from './clean-text';
 import type { Ticket } from './schema';
 import { guessLanguage } from '../text/language';
 
-/** Specific adapters first; the generic Readability fallback last. */
-export const ADAPTERS: readonly HelpdeskAdapter[] = [tidydeskAdapter, genericAdapter];
+export { ADAPTERS };
 
 export function pickAdapter(url: URL, doc: Document, adapters: readonly HelpdeskAdapter[] = ADAPTERS): HelpdeskAdapter {
   return adapters.find((a) => a.matches(url, doc)) ?? genericAdapter;
