@@ -42,10 +42,16 @@ export const InsertDraftMessage = z.object({
   text: z.string(),
 });
 export const RereadMessage = z.object({ type: z.literal('ticket/reread') });
-export const BackgroundToContent = z.discriminatedUnion('type', [InsertDraftMessage, RereadMessage]);
+export const SnapshotMessage = z.object({ type: z.literal('page/snapshot') });
+export const BackgroundToContent = z.discriminatedUnion('type', [InsertDraftMessage, RereadMessage, SnapshotMessage]);
 export type BackgroundToContent = z.infer<typeof BackgroundToContent>;
 
-export const ContentReply = z.object({ ok: z.boolean(), error: z.string().optional() });
+export const ContentReply = z.object({
+  ok: z.boolean(),
+  error: z.string().optional(),
+  /** The masked page, for `page/snapshot`. */
+  html: z.string().max(20_000_000).optional(),
+});
 export type ContentReply = z.infer<typeof ContentReply>;
 
 // ── side panel ⇄ background (a long-lived port) ─────────────────────────────────────────────────
@@ -69,6 +75,7 @@ export const PanelRequest = z.discriminatedUnion('type', [
     comment: z.string().max(2000).optional(),
   }),
   z.object({ type: z.literal('refresh'), requestId }),
+  z.object({ type: z.literal('snapshot'), requestId }),
 ]);
 export type PanelRequest = z.infer<typeof PanelRequest>;
 
@@ -92,6 +99,13 @@ export type PanelState = z.infer<typeof PanelState>;
 
 export const PanelPush = z.discriminatedUnion('type', [
   z.object({ type: z.literal('state'), state: PanelState }),
-  z.object({ type: z.literal('result'), requestId, ok: z.boolean(), message: z.string().optional() }),
+  z.object({
+    type: z.literal('result'),
+    requestId,
+    ok: z.boolean(),
+    message: z.string().optional(),
+    /** A file for the panel to offer as a download (the page snapshot). */
+    file: z.object({ name: z.string(), content: z.string() }).optional(),
+  }),
 ]);
 export type PanelPush = z.infer<typeof PanelPush>;

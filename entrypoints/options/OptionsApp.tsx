@@ -8,6 +8,23 @@ import { AgentSettingsSchema, randomAgentId } from '../../lib/settings';
 import { TEST_IDS } from '../../lib/testids';
 import { SitesSection } from '../../components/SitesSection';
 import { useSites } from './useSites';
+import { OverridesSection } from '../../components/OverridesSection';
+import { siteOverridesItem } from '../../lib/platform/overrides';
+import { invalidSelectors, SelectorOverridesSchema, SiteOverridesSchema, type OverrideField, type SelectorOverrides } from '../../lib/ticket/overrides';
+import { SiteAddressError, sitePattern } from '../../lib/sites/hosted';
+
+function useStoredOverrides() {
+  const [value, setValue] = useState<Record<string, SelectorOverrides>>({});
+  useEffect(() => {
+    const apply = (raw: unknown) => {
+      const parsed = SiteOverridesSchema.safeParse(raw);
+      setValue(parsed.success ? parsed.data : {});
+    };
+    void siteOverridesItem.getValue().then(apply);
+    return siteOverridesItem.watch(apply);
+  }, []);
+  return value;
+}
 
 export function OptionsApp() {
   const [agentId, setAgentId] = useState('');
@@ -22,6 +39,30 @@ export function OptionsApp() {
   }, []);
 
   const sites = useSites();
+  const storedOverrides = useStoredOverrides();
+  const [overrideErrors, setOverrideErrors] = useState<Partial<Record<OverrideField, string>>>({});
+  const [overrideMessage, setOverrideMessage] = useState<{ ok: boolean; text: string } | null>(null);
+  const saveOverrides = async (address: string, selectors: SelectorOverrides) => {
+    let origin: string;
+    try {
+      origin = sitePattern(address).replace(/\/\*$/, '');
+    } catch (error) {
+      setOverrideMessage({ ok: false, text: error instanceof SiteAddressError ? error.message : String(error) });
+      return;
+    }
+    const cleaned = SelectorOverridesSchema.parse(Object.fromEntries(Object.entries(selectors).filter(([, v]) => typeof v === 'string' && v.trim())));
+    const errors = invalidSelectors(cleaned, document);
+    setOverrideErrors(errors);
+    if (Object.keys(errors).length > 0) {
+      setOverrideMessage({ ok: false, text: 'Fix the selectors marked above; nothing was saved.' });
+      return;
+    }
+    await siteOverridesItem.setValue({ ...storedOverrides, [origin]: cleaned });
+    setOverrideMessage({ ok: true, text: `Saved for ${origin}. Open tabs on that site re-read the page now.` });
+  };
+  const deleteOverrides = async (origin: string) => {
+    await siteOverridesItem.setValue(Object.fromEntries(Object.entries(storedOverrides).filter(([site]) => site !== origin)));
+  };
   const kbDocs = useLiveQuery(() => db.kbDocs.count(), []);
   const kbChunks = useLiveQuery(() => db.kbChunks.count(), []);
   const events = useLiveQuery(() => (agentId ? eventsOfAgent(db, agentId) : Promise.resolve([])), [agentId]);
@@ -75,6 +116,16 @@ export function OptionsApp() {
       <section className="draft" aria-labelledby="sites-heading">
         <h2 id="sites-heading">Sites</h2>
         <SitesSection {...sites} />
+      </section>
+      <section className="draft" aria-labelledby="overrides-heading">
+        <h2 id="overrides-heading">When a helpdesk changes its page</h2>
+        <OverridesSection
+          overrides={storedOverrides}
+          errors={overrideErrors}
+          message={overrideMessage}
+          onSave={(origin, selectors) => void saveOverrides(origin, selectors)}
+          onDelete={(origin) => void deleteOverrides(origin)}
+        />
       </section>
       <section className="draft" aria-labelledby="kb-heading">
         <h2 id="kb-heading">Knowledge base</h2>

@@ -14,6 +14,16 @@ import { db } from '../../lib/platform/database';
 import { TEST_IDS } from '../../lib/testids';
 import { usePanelPort, type PanelResult } from './usePanelPort';
 
+/** Offer a text file as a download from the panel. */
+function downloadFile(name: string, content: string): void {
+  const url = URL.createObjectURL(new Blob([content], { type: 'text/html;charset=utf-8' }));
+  const link = document.createElement('a');
+  link.href = url;
+  link.download = name;
+  link.click();
+  setTimeout(() => URL.revokeObjectURL(url), 10_000);
+}
+
 function pinnedTabId(): number | null {
   const raw = new URLSearchParams(window.location.search).get('tabId');
   const n = raw === null ? NaN : Number(raw);
@@ -97,6 +107,18 @@ export function App() {
       }
       return request({ type: 'copied', draftId: draft.draftId });
     });
+
+  const [snapshotStatus, setSnapshotStatus] = useState<PanelResult | null>(null);
+  const onSnapshot = async () => {
+    setBusy(true);
+    try {
+      const result = await request({ type: 'snapshot' });
+      if (result.ok && result.file) downloadFile(result.file.name, result.file.content);
+      setSnapshotStatus(result);
+    } finally {
+      setBusy(false);
+    }
+  };
 
   const onRate = (rating: Rating) => {
     if (!draft) return;
@@ -218,6 +240,24 @@ export function App() {
             <SourceList sources={draft.sources} highlighted={highlighted} />
           </details>
         </section>
+      )}
+
+      {state.tabId !== null && state.status !== 'waiting' && (
+        <details className="tools">
+          <summary>Page not read right?</summary>
+          <p className="muted">
+            Save the page&apos;s structure with every letter replaced by x and every digit by 0 — no customer data — and attach
+            it to a bug report. Selector overrides for this site are in Options.
+          </p>
+          <button type="button" data-testid={TEST_IDS.saveSnapshot} disabled={busy} onClick={() => void onSnapshot()}>
+            Save page snapshot
+          </button>
+          {snapshotStatus && (
+            <p className={snapshotStatus.ok ? 'ok' : 'alert'} role="status">
+              {snapshotStatus.message}
+            </p>
+          )}
+        </details>
       )}
 
       <AcceptanceFooter stats={stats} agentId={agentId} />

@@ -9,6 +9,7 @@ type RequestBody = DistributiveOmit<Request, 'requestId'>;
 export interface PanelResult {
   ok: boolean;
   message?: string;
+  file?: { name: string; content: string };
 }
 
 /**
@@ -36,7 +37,11 @@ export function usePanelPort(tabId: number | null) {
         else {
           const resolve = pending.current.get(parsed.data.requestId);
           pending.current.delete(parsed.data.requestId);
-          resolve?.({ ok: parsed.data.ok, ...(parsed.data.message ? { message: parsed.data.message } : {}) });
+          resolve?.({
+            ok: parsed.data.ok,
+            ...(parsed.data.message ? { message: parsed.data.message } : {}),
+            ...(parsed.data.file ? { file: parsed.data.file } : {}),
+          });
         }
       });
       port.onDisconnect.addListener(() => {

@@ -63,6 +63,7 @@ export interface CopilotDeps {
 export interface ActionResult {
   ok: boolean;
   message?: string;
+  file?: { name: string; content: string };
 }
 
 type Listener = (tabId: number) => void;
@@ -382,6 +383,9 @@ export class CopilotService {
       case 'refresh':
         if (tabId === null) return { ok: false, message: 'Open a ticket in your helpdesk first.' };
         return this.refresh(tabId);
+      case 'snapshot':
+        if (tabId === null) return { ok: false, message: 'Open the helpdesk page to snapshot first.' };
+        return this.snapshot(tabId);
     }
   }
 
@@ -488,6 +492,24 @@ export class CopilotService {
       payload: { thumb, reasons, ...(trimmed ? { comment: trimmed } : {}) },
     });
     return { ok: true, message: thumb === 'up' ? 'Thanks — rated helpful.' : 'Thanks — your feedback was recorded.' };
+  }
+
+  /** The tab's page with every text character masked: structure for a fixture or a bug report. */
+  async snapshot(tabId: number): Promise<ActionResult> {
+    let reply: ContentReply;
+    try {
+      reply = await this.deps.sendToTab(tabId, { type: 'page/snapshot' });
+    } catch {
+      return { ok: false, message: 'The copilot is not running on this page, so it cannot take a snapshot. Enable it for this site first.' };
+    }
+    if (!reply.ok || !reply.html) return { ok: false, message: reply.error ?? 'The page could not be snapshotted.' };
+    const state = await this.deps.tabs.get(tabId);
+    const stamp = new Date(this.now()).toISOString().slice(0, 19).replace(/[:T]/g, '-');
+    return {
+      ok: true,
+      message: 'Snapshot saved: the page structure with every letter replaced by x and every digit by 0. Check it before sharing.',
+      file: { name: `page-snapshot-${state?.ticket?.helpdesk ?? 'page'}-${stamp}.html`, content: reply.html },
+    };
   }
 
   /** Draft again for the tab's current ticket (after a dismissal or an error). */

@@ -1,5 +1,5 @@
 import { browser, type Browser } from 'wxt/browser';
-import { CopilotService } from '../copilot/service';
+import { CopilotService, type ActionResult } from '../copilot/service';
 import {
   BackgroundToContent,
   ContentReply,
@@ -92,10 +92,16 @@ export function startBackground(): CopilotService {
       }
       void service
         .handlePanel(request, effectiveTab(ports.get(port) ?? null))
-        .catch((error: unknown) => ({ ok: false, message: `Something went wrong: ${error instanceof Error ? error.message : String(error)}` }))
+        .catch((error: unknown): ActionResult => ({ ok: false, message: `Something went wrong: ${error instanceof Error ? error.message : String(error)}` }))
         .then((result) => {
           if (request.type === 'shown') return;
-          const reply: PanelPush = { type: 'result', requestId: request.requestId, ok: result.ok, ...(result.message ? { message: result.message } : {}) };
+          const reply: PanelPush = {
+            type: 'result',
+            requestId: request.requestId,
+            ok: result.ok,
+            ...(result.message ? { message: result.message } : {}),
+            ...(result.file ? { file: result.file } : {}),
+          };
           try {
             port.postMessage(reply);
           } catch {

@@ -2,7 +2,10 @@ import { browser } from 'wxt/browser';
 import type { ContentScriptContext } from 'wxt/utils/content-script-context';
 import { BackgroundToContent, type ContentReply, type ContentToBackground, type NoTicketReason } from '../messages';
 import { insertIntoEditor } from '../ticket/editor';
-import { pickAdapter, readTicket } from '../ticket/reader';
+import { pageSnapshot } from '../ticket/snapshot';
+import { withOverrides, type SelectorOverrides } from '../ticket/overrides';
+import { pickAdapter as pickBaseAdapter, readTicket } from '../ticket/reader';
+import { overridesFor, watchOverrides } from './overrides';
 import { ticketKeyOf, type Ticket } from '../ticket/schema';
 import { watchPage } from '../ticket/watch';
 
@@ -22,6 +25,10 @@ export function startContentScript(ctx: ContentScriptContext): void {
   const controller = new AbortController();
   ctx.onInvalidated(() => controller.abort());
   const { signal } = controller;
+
+  // Selector overrides for this site (Options → Advanced), applied over the site's adapter.
+  let overrides: SelectorOverrides | undefined;
+  const pickAdapter = (url: URL, doc: Document) => withOverrides(pickBaseAdapter(url, doc), overrides);
 
   let ticket: Ticket | null = null;
   let fingerprint = '';
@@ -76,11 +83,26 @@ export function startContentScript(ctx: ContentScriptContext): void {
       sendResponse({ ok: true });
       return undefined;
     }
+    if (message.type === 'page/snapshot') {
+      sendResponse({ ok: true, html: pageSnapshot(document) });
+      return undefined;
+    }
     sendResponse(insertDraft(message.ticketKey, message.text));
     return undefined;
   });
 
-  read(true);
+  // The first read waits for this site's overrides (a storage read of a few milliseconds).
+  void overridesFor(window.location.origin)
+    .catch(() => undefined)
+    .then((found) => {
+      overrides = found;
+      if (!signal.aborted) read(true);
+    });
+  const unwatch = watchOverrides(window.location.origin, (next) => {
+    overrides = next;
+    read(true);
+  });
+  signal.addEventListener('abort', unwatch);
   watchPage(window, () => read(), signal);
   // Coming back to the tab: the background may have restarted; tell it what is open here.
   document.addEventListener('visibilitychange', () => document.visibilityState === 'visible' && read(true), { signal });
