@@ -3,11 +3,15 @@
  *
  * 1. Retrieval over the bundled sample KB, queried with the demo tickets as the extension reads
  *    them (the real adapter on the demo pages): p50 / p95 per query, in Node.
- * 2. Ticket-to-draft in the browser: the built extension in Chromium opens each demo ticket; the
+ * 2. Reading a 200-message thread in Chromium, per adapter (the content script's own code on the
+ *    fixture's live DOM), and the content script's gzipped size.
+ * 3. Ticket-to-draft in the browser: the built extension in Chromium opens each demo ticket; the
  *    time from the content script reading the ticket to the side panel showing the draft's text
  *    (the `shown` event's latencyMs) and the wall time from navigation to a visible draft.
  */
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { gzipSync } from 'node:zlib';
+import { build } from 'esbuild';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
@@ -39,6 +43,7 @@ interface Row {
   p50Ms: number | null;
   p95Ms: number | null;
   note?: string;
+  bytes?: number;
 }
 
 const round2 = (x: number | null) => (x === null ? null : Math.round(x * 1000) / 1000);
@@ -98,6 +103,81 @@ function benchRetrieval(): Row[] {
   ];
 }
 
+function contentScriptSize(): Row[] {
+  const file = join(CHROME_BUILD_DIR, 'content-scripts', 'content.js');
+  if (!existsSync(file)) return [{ name: 'content script size (gzip)', n: 0, p50Ms: null, p95Ms: null, note: 'skipped: run `npm run build` first' }];
+  const raw = readFileSync(file);
+  const gz = gzipSync(raw, { level: 9 }).length;
+  return [{ name: 'content script size (gzip)', n: 1, p50Ms: null, p95Ms: null, note: `${(gz / 1024).toFixed(1)} KB gzipped, ${(raw.length / 1024).toFixed(1)} KB raw (target ≤ 60 KB)`, bytes: gz }];
+}
+
+async function extractionBundle(): Promise<string> {
+  const result = await build({
+    entryPoints: [join(REPO_ROOT, 'scripts', 'bench-extract-entry.ts')],
+    bundle: true,
+    write: false,
+    format: 'iife',
+    platform: 'browser',
+    target: 'chrome120',
+    minify: true,
+    logLevel: 'silent',
+  });
+  const out = result.outputFiles[0];
+  if (!out) throw new Error('The extraction bundle came out empty.');
+  return out.text;
+}
+
+interface LongThread {
+  adapter: string;
+  html: string;
+  url: string;
+}
+
+function longThreadFixtures(): LongThread[] {
+  const root = join(REPO_ROOT, 'tests', 'fixtures', 'adapters');
+  if (!existsSync(root)) return [];
+  return readdirSync(root, { withFileTypes: true })
+    .filter((d) => d.isDirectory() && existsSync(join(root, d.name, 'long-thread.html')))
+    .map((d) => {
+      const expected: unknown = JSON.parse(readFileSync(join(root, d.name, 'long-thread.expected.json'), 'utf8'));
+      const url = typeof expected === 'object' && expected !== null && 'url' in expected && typeof expected.url === 'string' ? expected.url : 'https://example.test/';
+      return { adapter: d.name, html: readFileSync(join(root, d.name, 'long-thread.html'), 'utf8'), url };
+    });
+}
+
+async function benchExtraction(browser: Awaited<ReturnType<typeof launchWithExtension>>): Promise<Row[]> {
+  const fixtures = longThreadFixtures();
+  if (fixtures.length === 0) return [];
+  const bundle = await extractionBundle();
+  const page = await browser.context.newPage();
+  const rows: Row[] = [];
+  const all: number[] = [];
+  for (const fixture of fixtures) {
+    // The saved page's own scripts never run: only its DOM is read.
+    await page.setContent(fixture.html.replace(/<script\b[^>]*>[\s\S]*?<\/script>/gi, ''), { waitUntil: 'load' });
+    await page.addScriptTag({ content: bundle });
+    const result: unknown = await page.evaluate(
+      ([url, runs]) => {
+        const time: unknown = Reflect.get(globalThis, 'ticketCopilotTimeExtraction');
+        if (typeof time !== 'function') throw new Error('The extraction bundle did not load.');
+        time(url, 5);
+        return time(url, runs);
+      },
+      [fixture.url, 60] as const,
+    );
+    const parsed = typeof result === 'object' && result !== null && 'samples' in result ? result : null;
+    const rawSamples: unknown = parsed?.samples;
+    const samples = Array.isArray(rawSamples) ? rawSamples.map(Number) : [];
+    const picked = parsed && 'adapter' in parsed ? String(parsed.adapter) : '?';
+    const messages = parsed && 'messages' in parsed ? Number(parsed.messages) : 0;
+    all.push(...samples);
+    rows.push(row(`Chromium: read 200-message ${fixture.adapter} thread`, samples, `adapter ${picked}, ${messages} messages`));
+  }
+  rows.push(row('Chromium: read a 200-message thread, all adapters', all, 'target p95 ≤ 20 ms'));
+  await page.close();
+  return rows;
+}
+
 async function benchBrowser(): Promise<Row[]> {
   if (values['no-browser']) return [];
   if (!findBrowser()) return [{ name: 'browser: ticket → draft', n: 0, p50Ms: null, p95Ms: null, note: 'skipped: no Chromium (set CHROME_PATH)' }];
@@ -133,7 +213,9 @@ async function benchBrowser(): Promise<Row[]> {
     }
     await new Promise((r) => setTimeout(r, 300));
     const shown = (await readEvents(panel)).filter((e) => e.type === 'shown').map((e) => Number(e.payload.latencyMs));
+    const extraction = await benchExtraction(browser);
     return [
+      ...extraction,
       row('browser: ticket read → draft shown (shown.latencyMs)', shown, `${ids.length} demo tickets × ${rounds} + warm-up`),
       row('browser: navigation → draft visible in panel (wall)', wall, 'includes page load'),
     ];
@@ -143,7 +225,7 @@ async function benchBrowser(): Promise<Row[]> {
   }
 }
 
-const rows = [...benchRetrieval(), ...(await benchBrowser())];
+const rows = [...benchRetrieval(), ...contentScriptSize(), ...(await benchBrowser())];
 if (values.json) {
   console.log(JSON.stringify({ rows }, null, 2));
 } else {

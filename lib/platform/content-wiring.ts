@@ -34,14 +34,14 @@ export function startContentScript(ctx: ContentScriptContext): void {
   let fingerprint = '';
   let sendWatch: AbortController | null = null;
 
-  const insertDraft = (ticketKey: string, text: string): ContentReply => {
+  const insertDraft = async (ticketKey: string, text: string): Promise<ContentReply> => {
     if (!ticket) return { ok: false, error: 'This page shows no ticket any more. Open the ticket, then press Insert again.' };
     if (ticketKeyOf(ticket) !== ticketKey) {
       return { ok: false, error: 'This draft was written for another ticket than the one open now, so it was not inserted.' };
     }
     const editor = pickAdapter(new URL(window.location.href), document).editor(document);
     if (!editor) return { ok: false, error: 'No reply box is open on this page. Open the reply editor, then press Insert again.' };
-    const result = insertIntoEditor(editor, text);
+    const result = await insertIntoEditor(editor, text);
     return result.ok ? { ok: true } : { ok: false, error: result.error };
   };
 
@@ -87,8 +87,10 @@ export function startContentScript(ctx: ContentScriptContext): void {
       sendResponse({ ok: true, html: pageSnapshot(document) });
       return undefined;
     }
-    sendResponse(insertDraft(message.ticketKey, message.text));
-    return undefined;
+    void insertDraft(message.ticketKey, message.text).then(sendResponse, (error: unknown) =>
+      sendResponse({ ok: false, error: `The draft could not be inserted: ${error instanceof Error ? error.message : String(error)}` }),
+    );
+    return true;
   });
 
   // The first read waits for this site's overrides (a storage read of a few milliseconds).
