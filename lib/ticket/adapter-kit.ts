@@ -122,6 +122,10 @@ export function firstShown<T extends Element = HTMLElement>(root: ParentNode, se
   return null;
 }
 
+function isElementNode(node: EventTarget): node is Element {
+  return 'nodeType' in node && node.nodeType === 1 && 'matches' in node;
+}
+
 export interface SendWatch {
   /** Selectors of the Send button(s). A click on (or inside) one reports the editor's text. */
   sendButtons: readonly string[];
@@ -144,7 +148,8 @@ export function watchSend(doc: Document, watch: SendWatch, onSent: (text: string
   };
   const sendButtonOf = (event: Event): Element | null => {
     for (const node of event.composedPath()) {
-      if (!(node instanceof Element)) continue;
+      // nodeType, not instanceof: an editor in an iframe has another window's Element.
+      if (!isElementNode(node)) continue;
       if (watch.sendButtons.some((s) => node.matches(s))) return node;
     }
     return null;
@@ -154,7 +159,7 @@ export function watchSend(doc: Document, watch: SendWatch, onSent: (text: string
     (event) => {
       const button = sendButtonOf(event);
       if (!button) return;
-      if (button.hasAttribute('disabled') || button.getAttribute('aria-disabled') === 'true') return;
+      if (button.closest('[disabled], [aria-disabled="true"]')) return;
       report();
     },
     { capture: true, signal },

@@ -1,6 +1,7 @@
 import type { HelpdeskAdapter } from '../adapter';
 import type { MessageRole, Ticket, TicketMessage } from '../schema';
 import { textWithBreaks } from '../dom-text';
+import { isShown, watchSend } from '../adapter-kit';
 
 /**
  * Tidydesk (the demo helpdesk served from `demo/`).
@@ -16,13 +17,20 @@ import { textWithBreaks } from '../dom-text';
  *   .td-requester__name / .td-requester__email
  *   .td-thread .td-message[data-author-role] one per message (customer | agent | note),
  *     .td-message__author, .td-message__body, time[datetime]
- *   textarea.td-reply__editor                the reply editor
+ *   .td-reply                                the reply box, holding either
+ *     textarea.td-reply__editor              the plain reply editor, or
+ *     [data-reply-editor]                    the host of a rich-text editor (ProseMirror,
+ *                                            Summernote, CKEditor 5); the editor is the
+ *                                            contenteditable root inside it
  *   button.td-reply__send                    the Send button
  */
 
 const ROOT_SELECTOR = '#tidydesk-app';
-const EDITOR_CLASS = 'td-reply__editor';
-const SEND_CLASS = 'td-reply__send';
+const REPLY_SELECTOR = '.td-reply';
+const TEXTAREA_SELECTOR = 'textarea.td-reply__editor';
+const RICH_HOST_SELECTOR = '[data-reply-editor]';
+const SEND_SELECTOR = 'button.td-reply__send';
+const EDITABLE_SELECTOR = '[contenteditable]:not([contenteditable="false"])';
 
 const MAX_MESSAGES = 500;
 const MAX_TEXT = 100_000;
@@ -80,22 +88,42 @@ function chronological(messages: TicketMessage[]): TicketMessage[] {
     .map((entry) => entry.message);
 }
 
-function findEditor(doc: Document): HTMLTextAreaElement | null {
-  for (const textarea of Array.from(doc.querySelectorAll('textarea'))) {
-    if (textarea.classList.contains(EDITOR_CLASS)) return textarea;
+function isEditable(el: HTMLElement): boolean {
+  return el.isContentEditable || (el.getAttribute('contenteditable') ?? 'false').toLowerCase() !== 'false';
+}
+
+/**
+ * The editing root of a rich-text editor inside `host`: the host itself when it is editable, else
+ * the outermost shown contenteditable in it (not one nested in another, such as a widget caption).
+ */
+function editingRoot(host: HTMLElement): HTMLElement | null {
+  if (isEditable(host)) return host;
+  for (const el of Array.from(host.querySelectorAll<HTMLElement>(EDITABLE_SELECTOR))) {
+    const outer = el.parentElement?.closest(EDITABLE_SELECTOR);
+    if (outer && host.contains(outer)) continue;
+    if (isShown(el)) return el;
   }
   return null;
 }
 
-function findSendButton(doc: Document): HTMLButtonElement | null {
-  for (const button of Array.from(doc.querySelectorAll('button'))) {
-    if (button.classList.contains(SEND_CLASS)) return button;
+/** The shown reply editor: the textarea, or the editing root of the rich-text editor. */
+function findEditor(doc: Document): HTMLElement | null {
+  for (const reply of Array.from(doc.querySelectorAll<HTMLElement>(REPLY_SELECTOR))) {
+    if (!isShown(reply)) continue;
+    for (const textarea of Array.from(reply.querySelectorAll<HTMLTextAreaElement>(TEXTAREA_SELECTOR))) {
+      if (isShown(textarea)) return textarea;
+    }
+    for (const host of Array.from(reply.querySelectorAll<HTMLElement>(RICH_HOST_SELECTOR))) {
+      const root = isShown(host) ? editingRoot(host) : null;
+      if (root) return root;
+    }
   }
   return null;
 }
 
-function isShown(el: Element): boolean {
-  return el.closest('[hidden]') === null;
+/** Whether the page would send now: a Send button that is shown and not disabled. */
+function canSend(doc: Document): boolean {
+  return Array.from(doc.querySelectorAll<HTMLButtonElement>(SEND_SELECTOR)).some((button) => !button.disabled && isShown(button));
 }
 
 export const tidydeskAdapter: HelpdeskAdapter = {
@@ -150,40 +178,14 @@ export const tidydeskAdapter: HelpdeskAdapter = {
   },
 
   editor(doc: Document): HTMLElement | null {
-    const editor = findEditor(doc);
-    return editor && isShown(editor) ? editor : null;
+    return findEditor(doc);
   },
 
   onSend(doc: Document, onSent: (text: string) => void, signal: AbortSignal): void {
-    if (signal.aborted) return;
-
-    // The page's own handlers clear the editor after sending, so read it in the capture phase,
-    // before they run. A disabled Send button means the page will not send either.
-    const report = (): void => {
-      const send = findSendButton(doc);
-      if (send?.disabled) return;
-      const text = (findEditor(doc)?.value ?? '').trim();
-      if (text) onSent(text);
-    };
-
-    doc.addEventListener(
-      'click',
-      (event: MouseEvent) => {
-        const send = findSendButton(doc);
-        if (send && event.composedPath().includes(send)) report();
-      },
-      { capture: true, signal },
-    );
-
-    doc.addEventListener(
-      'keydown',
-      (event: KeyboardEvent) => {
-        if (event.key !== 'Enter' || !(event.ctrlKey || event.metaKey) || event.isComposing) return;
-        const editor = findEditor(doc);
-        if (editor && event.composedPath().includes(editor)) report();
-      },
-      { capture: true, signal },
-    );
+    // Clicks and Ctrl/Cmd+Enter are caught in the capture phase, before the page clears the editor.
+    // A disabled Send button means the page will not send, on either path, so there is no editor
+    // to report then.
+    watchSend(doc, { sendButtons: [SEND_SELECTOR], editor: (d) => (canSend(d) ? findEditor(d) : null) }, onSent, signal);
   },
 };
 
