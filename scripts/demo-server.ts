@@ -3,7 +3,13 @@ import { readFile, realpath, stat } from 'node:fs/promises';
 import { extname, join, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-/** Static server for the demo helpdesk in `demo/` (node:http only, no dependencies). */
+/**
+ * Static server for the demo helpdesk in `demo/` (node:http only, no dependencies).
+ *
+ * `/vendor/<package>/<path>` serves the editor libraries some demo pages load (ProseMirror,
+ * Summernote with jQuery, CKEditor 5) read-only from `node_modules`, limited to an allow-list of
+ * packages and, inside each, of folders or files. Everything else under `/vendor/` is a 404.
+ */
 
 export interface DemoServerOptions {
   /** Default 5199; 0 picks a free port. */
@@ -23,6 +29,31 @@ export const DEFAULT_DEMO_PORT = 5199;
 export const DEFAULT_DEMO_HOST = '127.0.0.1';
 
 const DEMO_ROOT = resolve(fileURLToPath(new URL('../demo/', import.meta.url)));
+const NODE_MODULES = resolve(fileURLToPath(new URL('../node_modules/', import.meta.url)));
+
+/** The URL prefix of the vendor route. */
+export const VENDOR_PREFIX = '/vendor/';
+
+/**
+ * Packages the demo pages may load, each with the folders or files inside it that are served.
+ * Package manifests, sources and anything not listed stay private.
+ */
+export const VENDOR_ALLOW_LIST: Readonly<Record<string, readonly string[]>> = {
+  'prosemirror-model': ['dist'],
+  'prosemirror-state': ['dist'],
+  'prosemirror-view': ['dist', 'style'],
+  'prosemirror-transform': ['dist'],
+  'prosemirror-schema-basic': ['dist'],
+  'prosemirror-keymap': ['dist'],
+  'prosemirror-commands': ['dist'],
+  'prosemirror-history': ['dist'],
+  orderedmap: ['dist'],
+  'rope-sequence': ['dist'],
+  'w3c-keyname': ['index.js'],
+  jquery: ['dist'],
+  summernote: ['dist'],
+  ckeditor5: ['dist/browser'],
+};
 
 const CONTENT_TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
@@ -30,6 +61,7 @@ const CONTENT_TYPES: Record<string, string> = {
   '.css': 'text/css; charset=utf-8',
   '.js': 'text/javascript; charset=utf-8',
   '.mjs': 'text/javascript; charset=utf-8',
+  '.map': 'application/json; charset=utf-8',
   '.json': 'application/json; charset=utf-8',
   '.jsonl': 'application/x-ndjson; charset=utf-8',
   '.txt': 'text/plain; charset=utf-8',
@@ -41,7 +73,10 @@ const CONTENT_TYPES: Record<string, string> = {
   '.gif': 'image/gif',
   '.webp': 'image/webp',
   '.ico': 'image/x-icon',
+  '.woff': 'font/woff',
   '.woff2': 'font/woff2',
+  '.ttf': 'font/ttf',
+  '.eot': 'application/vnd.ms-fontobject',
 };
 
 const NOT_FOUND_PAGE = `<!doctype html>
@@ -68,11 +103,8 @@ function isInside(root: string, file: string): boolean {
   return file === root || file.startsWith(root.endsWith(sep) ? root : root + sep);
 }
 
-/**
- * Maps a request path to a file under `root`, or null when it is malformed or escapes the root.
- * `/` and directory paths map to their `index.html`.
- */
-async function resolveRequestPath(root: string, rawUrl: string): Promise<string | null> {
+/** The decoded path of a request URL, or null when it is malformed or could climb out of a folder. */
+function decodedPath(rawUrl: string): string | null {
   const pathname = rawUrl.split(/[?#]/, 1)[0] ?? '';
   let decoded: string;
   try {
@@ -83,6 +115,29 @@ async function resolveRequestPath(root: string, rawUrl: string): Promise<string 
   if (!decoded.startsWith('/') || decoded.includes('\0') || decoded.includes('\\')) return null;
   // Any `..` segment is refused outright, even when it would stay inside the root.
   if (decoded.split('/').some((segment) => segment === '..')) return null;
+  return decoded;
+}
+
+/** `file` as a regular file whose real path stays inside `root` (itself a real path), or null. */
+async function fileInside(root: string, file: string): Promise<string | null> {
+  if (!isInside(root, file)) return null;
+  try {
+    const real = await realpath(file);
+    if (!isInside(root, real)) return null;
+    const info = await stat(real);
+    return info.isFile() ? real : null;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Maps a request path to a file under `root`, or null when it is malformed or escapes the root.
+ * `/` and directory paths map to their `index.html`.
+ */
+async function resolveRequestPath(root: string, rawUrl: string): Promise<string | null> {
+  const decoded = decodedPath(rawUrl);
+  if (decoded === null) return null;
 
   let file = resolve(join(root, decoded));
   if (!isInside(root, file)) return null;
@@ -90,13 +145,36 @@ async function resolveRequestPath(root: string, rawUrl: string): Promise<string 
   try {
     const info = await stat(file);
     if (info.isDirectory()) file = join(file, 'index.html');
-    const real = await realpath(file);
-    if (!isInside(root, real)) return null;
-    const realInfo = await stat(real);
-    return realInfo.isFile() ? real : null;
   } catch {
     return null;
   }
+  return fileInside(root, file);
+}
+
+/**
+ * Maps `/vendor/<package>/<path>` to a file in an allowed folder (or an allowed file) of an
+ * allowed package in `node_modules`, or null. Folders are never listed; there is no index file.
+ */
+async function resolveVendorPath(nodeModules: string, rawUrl: string): Promise<string | null> {
+  const decoded = decodedPath(rawUrl);
+  if (decoded === null || !decoded.startsWith(VENDOR_PREFIX)) return null;
+  const segments = decoded.slice(VENDOR_PREFIX.length).split('/');
+  // Only plain segments: no empty ones (`//`), no `.`, and no hidden files.
+  if (segments.some((segment) => segment === '' || segment.startsWith('.'))) return null;
+  const [name, ...rest] = segments;
+  if (name === undefined || !Object.hasOwn(VENDOR_ALLOW_LIST, name)) return null;
+  const relative = rest.join('/');
+  const allowed = (VENDOR_ALLOW_LIST[name] ?? []).find((entry) => relative === entry || relative.startsWith(`${entry}/`));
+  if (allowed === undefined) return null;
+
+  let allowedRoot: string;
+  try {
+    allowedRoot = await realpath(join(nodeModules, name, allowed));
+  } catch {
+    return null;
+  }
+  const file = relative === allowed ? allowedRoot : resolve(join(allowedRoot, relative.slice(allowed.length + 1)));
+  return fileInside(allowedRoot, file);
 }
 
 function send(
@@ -123,7 +201,9 @@ async function handle(root: string, req: IncomingMessage, res: ServerResponse): 
     send(req, res, 405, 'text/plain; charset=utf-8', 'Method not allowed\n', { Allow: 'GET, HEAD' });
     return;
   }
-  const file = await resolveRequestPath(root, req.url ?? '/');
+  const url = req.url ?? '/';
+  const isVendor = (decodedPath(url) ?? '').startsWith(VENDOR_PREFIX);
+  const file = isVendor ? await resolveVendorPath(NODE_MODULES, url) : await resolveRequestPath(root, url);
   if (!file) {
     send(req, res, 404, 'text/html; charset=utf-8', NOT_FOUND_PAGE);
     return;
