@@ -10,7 +10,8 @@ import { SitesSection } from '../../components/SitesSection';
 import { useSites } from './useSites';
 import { OverridesSection } from '../../components/OverridesSection';
 import { siteOverridesItem } from '../../lib/platform/overrides';
-import { invalidSelectors, SelectorOverridesSchema, SiteOverridesSchema, type OverrideField, type SelectorOverrides } from '../../lib/ticket/overrides';
+import { invalidSelectors, type OverrideField, type SelectorOverrides } from '../../lib/ticket/overrides';
+import { SelectorOverridesSchema, SiteOverridesSchema } from '../../lib/ticket/overrides-schema';
 import { SiteAddressError, sitePattern } from '../../lib/sites/hosted';
 
 function useStoredOverrides() {

@@ -1,12 +1,14 @@
 import { browser } from 'wxt/browser';
 import type { ContentScriptContext } from 'wxt/utils/content-script-context';
-import { BackgroundToContent, type ContentReply, type ContentToBackground, type NoTicketReason } from '../messages';
+import { parseBackgroundToContent } from '../content-protocol';
+import type { ContentReply, ContentToBackground, NoTicketReason } from '../messages';
 import { insertIntoEditor } from '../ticket/editor';
 import { pageSnapshot } from '../ticket/snapshot';
 import { withOverrides, type SelectorOverrides } from '../ticket/overrides';
 import { pickAdapter as pickBaseAdapter, readTicket } from '../ticket/reader';
 import { overridesFor, watchOverrides } from './overrides';
-import { ticketKeyOf, type Ticket } from '../ticket/schema';
+import type { Ticket } from '../ticket/schema';
+import { ticketKeyOf } from '../ticket/ticket-key';
 import { watchPage } from '../ticket/watch';
 
 async function send(message: ContentToBackground): Promise<void> {
@@ -75,9 +77,8 @@ export function startContentScript(ctx: ContentScriptContext): void {
 
   browser.runtime.onMessage.addListener((raw: unknown, sender, sendResponse: (reply: ContentReply) => void) => {
     if (sender.id !== browser.runtime.id || signal.aborted) return undefined;
-    const parsed = BackgroundToContent.safeParse(raw);
-    if (!parsed.success) return undefined;
-    const message = parsed.data;
+    const message = parseBackgroundToContent(raw);
+    if (!message) return undefined;
     if (message.type === 'ticket/reread') {
       read(true);
       sendResponse({ ok: true });

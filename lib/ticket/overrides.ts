@@ -1,27 +1,25 @@
-import { z } from 'zod';
 import type { HelpdeskAdapter } from './adapter';
 import { blockText, buildTicket, firstShown, inlineText, message, watchSend } from './adapter-kit';
 import type { MessageRole, Ticket } from './schema';
 
 /**
  * Per-site selector overrides, for when a helpdesk changes its page before the adapter catches
- * up. Each is a CSS selector; empty fields keep the adapter's own behaviour.
+ * up. Each is a CSS selector; empty fields keep the adapter's own behaviour. (The zod schema for
+ * the options page is in overrides-schema.ts; this file stays zod-free for the content script.)
  */
-export const SelectorOverridesSchema = z.object({
-  subject: z.string().trim().max(500).optional(),
-  message: z.string().trim().max(500).optional(),
+export interface SelectorOverrides {
+  subject?: string | undefined;
+  message?: string | undefined;
   /** A message that matches (or contains a match for) this is the agent's. */
-  roleAgent: z.string().trim().max(500).optional(),
+  roleAgent?: string | undefined;
   /** A message that matches (or contains a match for) this is an internal note. */
-  roleNote: z.string().trim().max(500).optional(),
-  editor: z.string().trim().max(500).optional(),
-  send: z.string().trim().max(500).optional(),
-});
-export type SelectorOverrides = z.infer<typeof SelectorOverridesSchema>;
+  roleNote?: string | undefined;
+  editor?: string | undefined;
+  send?: string | undefined;
+}
 
 /** Overrides by site origin (`https://support.acme.com`). */
-export const SiteOverridesSchema = z.record(z.string(), SelectorOverridesSchema);
-export type SiteOverrides = z.infer<typeof SiteOverridesSchema>;
+export type SiteOverrides = Record<string, SelectorOverrides>;
 
 export const OVERRIDE_FIELDS = ['subject', 'message', 'roleAgent', 'roleNote', 'editor', 'send'] as const;
 export type OverrideField = (typeof OVERRIDE_FIELDS)[number];
@@ -40,6 +38,19 @@ export function invalidSelectors(overrides: SelectorOverrides, doc: Document): P
     }
   }
   return errors;
+}
+
+/** The overrides stored for one site, if the stored value has that shape. */
+export function overridesOfSite(stored: unknown, origin: string): SelectorOverrides | undefined {
+  if (typeof stored !== 'object' || stored === null) return undefined;
+  const site: unknown = Reflect.get(stored, origin);
+  if (typeof site !== 'object' || site === null) return undefined;
+  const out: SelectorOverrides = {};
+  for (const field of OVERRIDE_FIELDS) {
+    const value: unknown = Reflect.get(site, field);
+    if (typeof value === 'string' && value.trim()) out[field] = value.trim();
+  }
+  return out;
 }
 
 function has(overrides: SelectorOverrides): boolean {

@@ -32,7 +32,4 @@ export const TicketSchema = z.object({
 });
 export type Ticket = z.infer<typeof TicketSchema>;
 
-/** A stable key for a ticket across page loads: helpdesk + its own ticket id. */
-export function ticketKeyOf(ticket: Pick<Ticket, 'helpdesk' | 'ticketId'>): string {
-  return `${ticket.helpdesk}:${ticket.ticketId}`;
-}
+export { ticketKeyOf } from './ticket-key';

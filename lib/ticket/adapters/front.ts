@@ -31,7 +31,8 @@ const EDITOR_SELECTORS = [
   '[data-testid="composer"] [contenteditable="true"]',
 ] as const;
 
-const SEND_BUTTONS = ['[data-testid="composer-send-button"]', '[data-testid="composer"] button[aria-label^="Send"]'] as const;
+// Exactly "Send": the split button beside it is "Send options".
+const SEND_BUTTONS = ['[data-testid="composer-send-button"]', '[data-testid="composer"] button[aria-label="Send"]'] as const;
 
 function conversationIdOf(url: URL, view: Element | null): string | null {
   const fromPath = CONVERSATION_ID.exec(url.pathname)?.[1];

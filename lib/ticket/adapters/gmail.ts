@@ -18,8 +18,8 @@ import { blockText, buildTicket, decodeSafe, emailIn, firstShown, hostIs, inline
  *                                                blockquote[type="cite"] behind "Show trimmed content",
  *                                                the sender's signature in .gmail_signature
  *     .iA.g6                                     snippet of a collapsed message
- *   div[aria-label="Message Body"][contenteditable]   reply / compose body
- *   div[role="button"][data-tooltip^="Send"]     Send (tooltip "Send (Ctrl-Enter)")
+ *   div[aria-label="Message Body"][contenteditable][g_editable]   reply / compose body
+ *   div[role="button"][data-tooltip^="Send"].aoO Send (tooltip "Send (Ctrl-Enter)")
  * Dates are shown as localised text only, so messages carry no time; Gmail lists them oldest first.
  */
 
@@ -31,10 +31,16 @@ const MESSAGE_SELECTOR = 'div.adn[data-message-id], div.adn[data-legacy-message-
 const EDITOR_SELECTORS = [
   'div[aria-label="Message Body"][contenteditable="true"]',
   'div[aria-label="Message Body"][contenteditable=""]',
+  // the label is translated in other languages ("Nachrichtentext" …); Gmail's own editable flag is not
   'div[g_editable="true"][role="textbox"][contenteditable="true"]',
 ] as const;
 
-const SEND_BUTTONS = ['div[role="button"][data-tooltip^="Send"]', 'div[role="button"][aria-label^="Send"]'] as const;
+const SEND_BUTTONS = [
+  'div[role="button"][data-tooltip^="Send"]',
+  'div[role="button"][aria-label^="Send"]',
+  // the Send button's class in any language ("Envoyer", "Enviar" …)
+  'div[role="button"].T-I.aoO',
+] as const;
 
 /** Parts of a body Gmail marks as not the message itself. */
 const NOT_MESSAGE = '.gmail_quote, .gmail_extra, blockquote[type="cite"], .gmail_signature';
