@@ -227,7 +227,7 @@ export class CopilotService {
     return this.record({
       ...this.eventBase(draft),
       type: 'sent',
-      payload: { used, editRatio: used ? editRatio(insertableText(draft.text), text) : null },
+      payload: { used, editRatio: used ? editRatio(insertableText(draft.text), text) : null, text },
     });
   }
 

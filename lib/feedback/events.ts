@@ -41,6 +41,8 @@ export type ShownPayload = z.infer<typeof ShownPayloadSchema>;
 export const SentPayloadSchema = z.looseObject({
   editRatio: z.number().min(0).max(1).nullable(),
   used: z.boolean(),
+  /** The reply as the helpdesk sent it (kept locally; events written before it existed lack it). */
+  text: z.string().max(200_000).optional(),
 });
 export const DiscardedPayloadSchema = z.looseObject({ reason: z.enum(DISCARD_REASONS) });
 export const RatedPayloadSchema = z.looseObject({

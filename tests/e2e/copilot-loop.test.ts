@@ -87,6 +87,7 @@ describe('the copilot loop on the demo helpdesk', () => {
     const events = await readEvents(panel);
     const sent = events.find((e) => e.type === 'sent');
     expect(sent?.payload.used).toBe(true);
+    expect(String(sent?.payload.text)).toContain('P.S. I have also added a note to your order');
     const ratio = Number(sent?.payload.editRatio);
     expect(ratio).toBeGreaterThan(0);
     expect(ratio).toBeLessThan(1);

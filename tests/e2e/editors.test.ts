@@ -107,6 +107,8 @@ describe('Insert and edit into each kind of reply editor', () => {
     const events = await readEvents(panel);
     const sent = events.filter((e) => e.type === 'sent').at(-1);
     expect(sent?.payload.used).toBe(true);
+    // The sent event carries the final text, as the editor's own state had it.
+    expect(collapse(String(sent?.payload.text))).toBe(collapse(draft + EDIT));
     const ratio = Number(sent?.payload.editRatio);
     expect(ratio).toBeGreaterThan(0);
     expect(ratio).toBeLessThan(1);
