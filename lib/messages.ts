@@ -109,3 +109,13 @@ export const PanelPush = z.discriminatedUnion('type', [
   }),
 ]);
 export type PanelPush = z.infer<typeof PanelPush>;
+
+// ── extension pages (options) → background (runtime.sendMessage) ──────────────────────────────
+/** Fetch a web page for a KB import; the page itself parses it (the worker has no DOMParser). */
+export const FetchPageRequest = z.object({ type: z.literal('kb/fetch-url'), url: z.string().url().max(4000) });
+export type FetchPageRequest = z.infer<typeof FetchPageRequest>;
+export const FetchPageReply = z.union([
+  z.object({ ok: z.literal(true), html: z.string(), finalUrl: z.string() }),
+  z.object({ ok: z.literal(false), message: z.string() }),
+]);
+export type FetchPageReply = z.infer<typeof FetchPageReply>;

@@ -5,7 +5,7 @@ import { ticketLanguage, ticketQueryText } from '../drafting/ticket-query';
 import { editRatio } from '../feedback/edit-ratio';
 import type { CopilotEvent, DiscardReason, NewEvent } from '../feedback/events';
 import { eventsOfTicket, recordEvent } from '../feedback/recorder';
-import { ensureSampleKb, loadKb, type LoadedKb } from '../kb/store';
+import { ensureSampleKb, kbVersion, loadKb, type LoadedKb } from '../kb/store';
 import type { KbDoc } from '../kb/schema';
 import type { BackgroundToContent, ContentReply, NoTicketReason, PanelRequest, PanelState } from '../messages';
 import { FALLBACK_AGENT_NAME, type AgentSettings } from '../settings';
@@ -123,6 +123,24 @@ export class CopilotService {
         this.kb = null;
       });
     }
+    return this.kb;
+  }
+
+  /**
+   * The loaded KB, reloaded when another page (Options → Knowledge base) changed it since: the
+   * version in Dexie is the truth, so an import is used by the very next draft.
+   */
+  async currentKb(): Promise<LoadedKb> {
+    const loaded = await this.ready();
+    const stored = await kbVersion(this.deps.db);
+    if (stored === loaded.kbVersion) return loaded;
+    this.kb = loadKb(this.deps.db).then((fresh) => {
+      this.kbInfo = fresh;
+      return fresh;
+    });
+    this.kb.catch(() => {
+      this.kb = null;
+    });
     return this.kb;
   }
 
@@ -249,7 +267,7 @@ export class CopilotService {
     if (!state || !ticket || !state.ticketKey) return;
     const started = this.now();
     try {
-      const kb = await this.ready();
+      const kb = await this.currentKb();
       const agent = await this.deps.getAgent();
       const language = ticketLanguage(ticket);
       const retrieved = kb.retriever.retrieve({ text: ticketQueryText(ticket), language }, RETRIEVAL_K);

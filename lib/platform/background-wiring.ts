@@ -5,9 +5,12 @@ import {
   ContentReply,
   ContentToBackground,
   PANEL_PORT_NAME,
+  FetchPageRequest,
   PanelRequest,
+  type FetchPageReply,
   type PanelPush,
 } from '../messages';
+import { fetchPage } from './fetch-page';
 import { getAgent } from './agent';
 import { db } from './database';
 import { loadSampleKb } from './sample-kb';
@@ -49,6 +52,15 @@ export function startBackground(): CopilotService {
   };
   service.onChange((tabId) => {
     for (const [port, pinned] of ports) if (pinned === null || pinned === tabId) void push(port);
+  });
+
+  // Extension pages (Options) ask the worker to fetch a web page for a KB import.
+  browser.runtime.onMessage.addListener((raw: unknown, sender, sendResponse: (reply: FetchPageReply) => void) => {
+    if (sender.id !== browser.runtime.id || sender.tab?.url?.startsWith('http') || !sender.url?.startsWith(browser.runtime.getURL('/'))) return undefined;
+    const parsed = FetchPageRequest.safeParse(raw);
+    if (!parsed.success) return undefined;
+    void fetchPage(parsed.data.url).then(sendResponse);
+    return true;
   });
 
   // sendResponse + `return true` keeps the channel open in every Chromium and Firefox version.
