@@ -352,8 +352,9 @@ describe('CopilotService', () => {
       const id = await readAndShow();
       await harness.service.copied(id);
       const inserted = insertableText((await harness.state()).draft?.text ?? '');
-      const event = await harness.service.replySent(TAB, 'tidydesk:1042', `  ${inserted.replace(/\n\n/g, '\n')}  `);
-      expect(event?.payload).toEqual({ used: true, editRatio: 0 });
+      const sentText = `  ${inserted.replace(/\n\n/g, '\n')}  `;
+      const event = await harness.service.replySent(TAB, 'tidydesk:1042', sentText);
+      expect(event?.payload).toEqual({ used: true, editRatio: 0, text: sentText });
       expect(summarizeDrafts(await harness.events()).get(id)?.outcome).toBe('as-is');
     });
 
