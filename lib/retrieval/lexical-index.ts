@@ -16,42 +16,63 @@ export interface LexicalHit {
   score: number;
 }
 
+/**
+ * BM25 parameters. Each field is scored with its own length normalisation (a short title that
+ * matches is not diluted by a long body) and the title's score is weighted; `delta` is BM25+'s
+ * lower bound per matching term, which rewards covering more of the query.
+ */
 export interface Bm25Params {
   k1: number;
   b: number;
-  /** How much a title occurrence counts against a body occurrence (BM25F field weight). */
+  /** Length normalisation of the title field. */
+  bTitle: number;
+  /** How much the title field counts against the body. */
   titleWeight: number;
+  /** BM25+ δ: a floor for each matching term's contribution. */
+  delta: number;
 }
 
-export const DEFAULT_BM25: Bm25Params = { k1: 1.2, b: 0.75, titleWeight: 2.5 };
+export const DEFAULT_BM25: Bm25Params = { k1: 1.2, b: 0.75, bTitle: 0.5, titleWeight: 2, delta: 0 };
 
 /** The JSON form kept in Dexie so a waking worker is ready without re-tokenizing the KB. */
 export interface SerializedLexicalIndex {
-  format: 1;
+  format: 2;
   params: Bm25Params;
   chunkIds: string[];
   docIds: string[];
-  lengths: number[];
-  /** term → flat [chunkIndex, weightedTf, chunkIndex, weightedTf, …] */
+  titleLengths: number[];
+  bodyLengths: number[];
+  /** term → flat [chunkIndex, titleTf, bodyTf, chunkIndex, titleTf, bodyTf, …] */
   postings: Record<string, number[]>;
 }
 
+const STRIDE = 3;
+const FIELD_SHIFT = 1 << 20;
+
 /**
- * BM25 over chunks with two fields (title and heading over body), stop words and stemming in each
- * chunk's language. Supports incremental add and delete; deleted chunks are skipped at query time
- * and dropped when serialized.
+ * BM25 over chunks with two fields (title + section heading, and body), stop words and stemming in
+ * each chunk's language. Incremental add and delete; deleted chunks are skipped at query time and
+ * dropped when serialized. Scores are checked against a brute-force BM25 in the tests.
  */
 export class LexicalIndex {
   private chunkIds: string[] = [];
   private docIds: string[] = [];
-  private lengths: number[] = [];
+  private titleLengths: number[] = [];
+  private bodyLengths: number[] = [];
   private alive: boolean[] = [];
   private liveCount = 0;
-  private totalLength = 0;
+  private totalTitle = 0;
+  private totalBody = 0;
   private postings = new Map<string, number[]>();
-  private df = new Map<string, number>();
+  /** Deleted chunks still in the postings (skipped; dropped when serialized). */
+  private deadCount = 0;
   private byDoc = new Map<string, number[]>();
   private scores = new Float64Array(0);
+  private seen = new Uint8Array(0);
+  /** Per-chunk length-normalisation denominators, cached until the next add or delete. */
+  private normTitle = new Float64Array(0);
+  private normBody = new Float64Array(0);
+  private normsFresh = false;
 
   constructor(readonly params: Bm25Params = DEFAULT_BM25) {}
 
@@ -60,108 +81,144 @@ export class LexicalIndex {
   }
 
   add(chunk: IndexableChunk): void {
-    if (this.byDoc.has(chunk.docId) && this.byDoc.get(chunk.docId)?.some((i) => this.chunkIds[i] === chunk.chunkId && this.alive[i])) {
-      throw new Error(`Chunk ${chunk.chunkId} is already indexed; remove its document first.`);
+    for (const i of this.byDoc.get(chunk.docId) ?? []) {
+      if (this.alive[i] && this.chunkIds[i] === chunk.chunkId) {
+        throw new Error(`Chunk ${chunk.chunkId} is already indexed; remove its document first.`);
+      }
     }
-    const tf = new Map<string, number>();
     const titleTerms = tokenize(`${chunk.title} ${chunk.heading ?? ''}`, chunk.language);
     const bodyTerms = tokenize(chunk.text, chunk.language);
-    for (const t of titleTerms) tf.set(t, (tf.get(t) ?? 0) + this.params.titleWeight);
+    // Both field counts in one number (title × 2^20 + body): one Map and no arrays per chunk.
+    const tf = new Map<string, number>();
+    for (const t of titleTerms) tf.set(t, (tf.get(t) ?? 0) + FIELD_SHIFT);
     for (const t of bodyTerms) tf.set(t, (tf.get(t) ?? 0) + 1);
-    const length = titleTerms.length * this.params.titleWeight + bodyTerms.length;
-    this.insert(chunk.chunkId, chunk.docId, length, tf);
+    this.insert(chunk.chunkId, chunk.docId, titleTerms.length, bodyTerms.length, tf);
   }
 
-  private insert(chunkId: string, docId: string, length: number, tf: Map<string, number>): void {
+  private insert(chunkId: string, docId: string, titleLength: number, bodyLength: number, tf: Map<string, number>): void {
     const index = this.chunkIds.length;
     this.chunkIds.push(chunkId);
     this.docIds.push(docId);
-    this.lengths.push(length);
+    this.titleLengths.push(titleLength);
+    this.bodyLengths.push(bodyLength);
     this.alive.push(true);
     this.liveCount += 1;
-    this.totalLength += length;
+    this.totalTitle += titleLength;
+    this.totalBody += bodyLength;
     const list = this.byDoc.get(docId);
     if (list) list.push(index);
     else this.byDoc.set(docId, [index]);
-    for (const [term, weight] of tf) {
-      let posting = this.postings.get(term);
-      if (!posting) {
-        posting = [];
-        this.postings.set(term, posting);
-      }
-      posting.push(index, weight);
-      this.df.set(term, (this.df.get(term) ?? 0) + 1);
+    for (const [term, packed] of tf) {
+      const title = Math.floor(packed / FIELD_SHIFT);
+      const body = packed - title * FIELD_SHIFT;
+      const posting = this.postings.get(term);
+      if (posting) posting.push(index, title, body);
+      else this.postings.set(term, [index, title, body]);
     }
+    this.normsFresh = false;
   }
 
   /** Remove every chunk of a document. Returns how many chunks were removed. */
   removeDocument(docId: string): number {
     const indices = this.byDoc.get(docId);
     if (!indices) return 0;
-    const dead = new Set(indices.filter((i) => this.alive[i]));
-    for (const i of dead) {
+    let removed = 0;
+    for (const i of indices) {
+      if (!this.alive[i]) continue;
       this.alive[i] = false;
       this.liveCount -= 1;
-      this.totalLength -= this.lengths[i] ?? 0;
-    }
-    if (dead.size > 0) {
-      for (const [term, posting] of this.postings) {
-        let removed = 0;
-        for (let p = 0; p < posting.length; p += 2) if (dead.has(posting[p] ?? -1)) removed += 1;
-        if (removed > 0) {
-          const left = (this.df.get(term) ?? 0) - removed;
-          if (left <= 0) this.df.delete(term);
-          else this.df.set(term, left);
-        }
-      }
+      this.deadCount += 1;
+      this.totalTitle -= this.titleLengths[i] ?? 0;
+      this.totalBody -= this.bodyLengths[i] ?? 0;
+      removed += 1;
     }
     this.byDoc.delete(docId);
-    return dead.size;
+    this.normsFresh = false;
+    return removed;
   }
 
   /** How many live chunks contain the term (already stemmed). */
   documentFrequency(term: string): number {
-    return this.df.get(term) ?? 0;
+    const posting = this.postings.get(term);
+    if (!posting) return 0;
+    if (this.deadCount === 0) return posting.length / STRIDE;
+    let live = 0;
+    for (let p = 0; p < posting.length; p += STRIDE) if (this.alive[posting[p] ?? 0]) live += 1;
+    return live;
   }
 
+  /** BM25's idf, always positive: ln(1 + (N − df + 0.5) / (df + 0.5)). */
   idf(term: string): number {
     const n = this.liveCount;
     const df = this.documentFrequency(term);
     return Math.log(1 + (n - df + 0.5) / (df + 0.5));
   }
 
-  /** Top `k` chunks for a query already tokenized (see `tokenize`). */
+  private refreshNorms(): void {
+    if (this.normsFresh) return;
+    const n = this.chunkIds.length;
+    const { k1, b, bTitle } = this.params;
+    const avgTitle = this.liveCount > 0 ? this.totalTitle / this.liveCount || 1 : 1;
+    const avgBody = this.liveCount > 0 ? this.totalBody / this.liveCount || 1 : 1;
+    this.normTitle = new Float64Array(n);
+    this.normBody = new Float64Array(n);
+    for (let i = 0; i < n; i++) {
+      this.normTitle[i] = k1 * (1 - bTitle + (bTitle * (this.titleLengths[i] ?? 0)) / avgTitle);
+      this.normBody[i] = k1 * (1 - b + (b * (this.bodyLengths[i] ?? 0)) / avgBody);
+    }
+    if (this.scores.length < n) {
+      this.scores = new Float64Array(Math.max(16, n * 2));
+      this.seen = new Uint8Array(Math.max(16, n * 2));
+    }
+    this.normsFresh = true;
+  }
+
+  /** Top `k` chunks for a query already tokenized (see `tokenize`). A repeated term counts more, with diminishing returns. */
   searchTerms(terms: readonly string[], k: number): LexicalHit[] {
-    if (this.liveCount === 0 || terms.length === 0) return [];
-    if (this.scores.length < this.chunkIds.length) this.scores = new Float64Array(this.chunkIds.length * 2);
+    const counts = new Map<string, number>();
+    for (const t of terms) counts.set(t, (counts.get(t) ?? 0) + 1);
+    const weights = new Map<string, number>();
+    for (const [term, count] of counts) weights.set(term, 1 + Math.log(count));
+    return this.searchWeighted(weights, k);
+  }
+
+  /** Top `k` chunks for weighted query terms (term → weight). */
+  searchWeighted(weights: ReadonlyMap<string, number>, k: number): LexicalHit[] {
+    if (this.liveCount === 0 || weights.size === 0 || k <= 0) return [];
+    this.refreshNorms();
+    const { k1, titleWeight, delta } = this.params;
     const scores = this.scores;
+    const seen = this.seen;
     const touched: number[] = [];
-    const queryTf = new Map<string, number>();
-    for (const t of terms) queryTf.set(t, (queryTf.get(t) ?? 0) + 1);
-    const avgLength = this.totalLength / this.liveCount || 1;
-    const { k1, b } = this.params;
-    for (const [term, qtf] of queryTf) {
+    const normTitle = this.normTitle;
+    const normBody = this.normBody;
+    const alive = this.alive;
+    for (const [term, queryWeight] of weights) {
       const posting = this.postings.get(term);
-      if (!posting) continue;
-      const idf = this.idf(term);
-      // A term repeated in the query counts more, with diminishing returns.
-      const weight = idf * (1 + Math.log(qtf));
-      for (let p = 0; p < posting.length; p += 2) {
+      if (!posting || queryWeight <= 0) continue;
+      const w = this.idf(term) * queryWeight;
+      for (let p = 0; p < posting.length; p += STRIDE) {
         const i = posting[p] ?? 0;
-        if (!this.alive[i]) continue;
-        const tf = posting[p + 1] ?? 0;
-        const norm = tf + k1 * (1 - b + (b * (this.lengths[i] ?? 0)) / avgLength);
-        if (scores[i] === 0) touched.push(i);
-        scores[i] = (scores[i] ?? 0) + (weight * (tf * (k1 + 1))) / norm;
+        if (!alive[i]) continue;
+        const tfTitle = posting[p + 1] ?? 0;
+        const tfBody = posting[p + 2] ?? 0;
+        let s = delta;
+        if (tfTitle > 0) s += (titleWeight * tfTitle * (k1 + 1)) / (tfTitle + (normTitle[i] ?? k1));
+        if (tfBody > 0) s += (tfBody * (k1 + 1)) / (tfBody + (normBody[i] ?? k1));
+        if (seen[i] === 0) {
+          seen[i] = 1;
+          touched.push(i);
+        }
+        scores[i] = (scores[i] ?? 0) + w * s;
       }
     }
-    const hits: LexicalHit[] = [];
+    const hits = topK(touched, scores, k);
+    const out: LexicalHit[] = hits.map((i) => ({ chunkId: this.chunkIds[i] ?? '', docId: this.docIds[i] ?? '', score: scores[i] ?? 0 }));
     for (const i of touched) {
-      hits.push({ chunkId: this.chunkIds[i] ?? '', docId: this.docIds[i] ?? '', score: scores[i] ?? 0 });
       scores[i] = 0;
+      seen[i] = 0;
     }
-    hits.sort((x, y) => y.score - x.score || (x.chunkId < y.chunkId ? -1 : 1));
-    return hits.slice(0, k);
+    return out;
   }
 
   search(query: string, language: string, k: number): LexicalHit[] {
@@ -170,35 +227,91 @@ export class LexicalIndex {
 
   toJSON(): SerializedLexicalIndex {
     const remap = new Map<number, number>();
-    const chunkIds: string[] = [];
-    const docIds: string[] = [];
-    const lengths: number[] = [];
+    const out: SerializedLexicalIndex = {
+      format: 2,
+      params: this.params,
+      chunkIds: [],
+      docIds: [],
+      titleLengths: [],
+      bodyLengths: [],
+      postings: {},
+    };
     this.chunkIds.forEach((id, i) => {
       if (!this.alive[i]) return;
-      remap.set(i, chunkIds.length);
-      chunkIds.push(id);
-      docIds.push(this.docIds[i] ?? '');
-      lengths.push(this.lengths[i] ?? 0);
+      remap.set(i, out.chunkIds.length);
+      out.chunkIds.push(id);
+      out.docIds.push(this.docIds[i] ?? '');
+      out.titleLengths.push(this.titleLengths[i] ?? 0);
+      out.bodyLengths.push(this.bodyLengths[i] ?? 0);
     });
-    const postings: Record<string, number[]> = {};
     for (const [term, posting] of this.postings) {
-      const out: number[] = [];
-      for (let p = 0; p < posting.length; p += 2) {
+      const kept: number[] = [];
+      for (let p = 0; p < posting.length; p += STRIDE) {
         const to = remap.get(posting[p] ?? -1);
-        if (to !== undefined) out.push(to, posting[p + 1] ?? 0);
+        if (to !== undefined) kept.push(to, posting[p + 1] ?? 0, posting[p + 2] ?? 0);
       }
-      if (out.length > 0) postings[term] = out;
+      if (kept.length > 0) out.postings[term] = kept;
     }
-    return { format: 1, params: this.params, chunkIds, docIds, lengths, postings };
+    return out;
   }
 
+  /** Rebuild from the stored form without re-tokenizing: postings are taken over as they are. */
   static fromJSON(data: SerializedLexicalIndex): LexicalIndex {
+    if (data.format !== 2) throw new Error('The stored index is of an older format; it will be rebuilt.');
     const index = new LexicalIndex(data.params);
-    const tfs = data.chunkIds.map(() => new Map<string, number>());
-    for (const [term, posting] of Object.entries(data.postings)) {
-      for (let p = 0; p < posting.length; p += 2) tfs[posting[p] ?? 0]?.set(term, posting[p + 1] ?? 0);
-    }
-    data.chunkIds.forEach((id, i) => index.insert(id, data.docIds[i] ?? '', data.lengths[i] ?? 0, tfs[i] ?? new Map()));
+    index.chunkIds = [...data.chunkIds];
+    index.docIds = [...data.docIds];
+    index.titleLengths = [...data.titleLengths];
+    index.bodyLengths = [...data.bodyLengths];
+    index.alive = data.chunkIds.map(() => true);
+    index.liveCount = data.chunkIds.length;
+    index.totalTitle = data.titleLengths.reduce((a, b) => a + b, 0);
+    index.totalBody = data.bodyLengths.reduce((a, b) => a + b, 0);
+    data.docIds.forEach((docId, i) => {
+      const list = index.byDoc.get(docId);
+      if (list) list.push(i);
+      else index.byDoc.set(docId, [i]);
+    });
+    for (const [term, posting] of Object.entries(data.postings)) index.postings.set(term, posting);
     return index;
   }
+}
+
+/** Indices of the `k` highest scores, best first (ties by index), without sorting everything. */
+function topK(candidates: readonly number[], scores: Float64Array, k: number): number[] {
+  const better = (a: number, b: number) => (scores[a] ?? 0) > (scores[b] ?? 0) || ((scores[a] ?? 0) === (scores[b] ?? 0) && a < b);
+  if (candidates.length <= k * 4) return [...candidates].sort((a, b) => (better(a, b) ? -1 : 1)).slice(0, k);
+  // A min-heap of the best k seen so far.
+  const heap: number[] = [];
+  const worse = (a: number, b: number) => better(b, a);
+  const up = (j: number) => {
+    while (j > 0) {
+      const parent = (j - 1) >> 1;
+      if (!worse(heap[j] ?? 0, heap[parent] ?? 0)) break;
+      [heap[j], heap[parent]] = [heap[parent] ?? 0, heap[j] ?? 0];
+      j = parent;
+    }
+  };
+  const down = (j: number) => {
+    for (;;) {
+      const l = 2 * j + 1;
+      const r = l + 1;
+      let m = j;
+      if (l < heap.length && worse(heap[l] ?? 0, heap[m] ?? 0)) m = l;
+      if (r < heap.length && worse(heap[r] ?? 0, heap[m] ?? 0)) m = r;
+      if (m === j) return;
+      [heap[j], heap[m]] = [heap[m] ?? 0, heap[j] ?? 0];
+      j = m;
+    }
+  };
+  for (const c of candidates) {
+    if (heap.length < k) {
+      heap.push(c);
+      up(heap.length - 1);
+    } else if (better(c, heap[0] ?? 0)) {
+      heap[0] = c;
+      down(0);
+    }
+  }
+  return heap.sort((a, b) => (better(a, b) ? -1 : 1));
 }

@@ -1,32 +1,53 @@
+import { scanWords } from './scan';
 import { STOPWORDS } from './stopwords';
 
 /** Languages the copilot can guess; each has a stop-word list and a stemmer. */
 export const SUPPORTED_LANGUAGES = ['en', 'de', 'fr', 'es'] as const;
 export type SupportedLanguage = (typeof SUPPORTED_LANGUAGES)[number];
 
-const WORD = /[\p{L}']+/gu;
 
 /**
  * Guess the language of a text by counting each language's function words, with a few
  * letters as tie-breakers (ä ö ü ß for German). Returns undefined when the text is too short
  * or no language stands out, so callers can fall back to a default instead of guessing wrong.
  */
+/** Each function word → the languages it belongs to (bit i = SUPPORTED_LANGUAGES[i]), for one lookup per word. */
+let functionWords: Map<string, number> | null = null;
+function functionWordMap(): Map<string, number> {
+  if (functionWords) return functionWords;
+  const map = new Map<string, number>();
+  SUPPORTED_LANGUAGES.forEach((lang, bit) => {
+    for (const w of STOPWORDS[lang] ?? []) map.set(w, (map.get(w) ?? 0) | (1 << bit));
+  });
+  functionWords = map;
+  return map;
+}
+
 export function guessLanguage(text: string): SupportedLanguage | undefined {
-  const words = (text.toLowerCase().match(WORD) ?? []).slice(0, 2000);
+  // A few hundred words tell the language; reading a whole long document adds nothing.
+  const sample = (text.length > 800 ? text.slice(0, 800) : text).toLowerCase();
+  const words: string[] = [];
+  scanWords(sample, (w) => words.push(w));
   if (words.length < 3) return undefined;
-  const scores = new Map<SupportedLanguage, number>();
-  for (const lang of SUPPORTED_LANGUAGES) {
-    const stop = STOPWORDS[lang];
-    if (!stop) continue;
-    let hits = 0;
-    for (const w of words) if (stop.has(w)) hits += 1;
-    scores.set(lang, hits);
+  const map = functionWordMap();
+  const hits = SUPPORTED_LANGUAGES.map(() => 0);
+  for (const w of words) {
+    const mask = map.get(w);
+    if (mask === undefined) continue;
+    for (let bit = 0; bit < hits.length; bit++) if (mask & (1 << bit)) hits[bit] = (hits[bit] ?? 0) + 1;
   }
-  const umlauts = (text.match(/[äöüß]/gi) ?? []).length;
+  const scores = new Map<SupportedLanguage, number>(SUPPORTED_LANGUAGES.map((lang, bit) => [lang, hits[bit] ?? 0]));
+  // Letters that only some languages use, as tie-breakers.
+  let umlauts = 0;
+  let accents = 0;
+  let spanish = 0;
+  for (const ch of sample.match(/[äöüßéèêàçñ¿¡á]/g) ?? []) {
+    if ('äöüß'.includes(ch)) umlauts += 1;
+    else if ('éèêàç'.includes(ch)) accents += 1;
+    else spanish += 1;
+  }
   scores.set('de', (scores.get('de') ?? 0) + umlauts * 0.5);
-  const accents = (text.match(/[éèêàç]/gi) ?? []).length;
   scores.set('fr', (scores.get('fr') ?? 0) + accents * 0.3);
-  const spanish = (text.match(/[ñ¿¡á]/gi) ?? []).length;
   scores.set('es', (scores.get('es') ?? 0) + spanish * 0.5);
   const ranked = [...scores.entries()].sort((a, b) => b[1] - a[1]);
   const best = ranked[0];

@@ -335,10 +335,10 @@ describe('LexicalIndex', () => {
     });
 
     it('keeps custom BM25 parameters', () => {
-      const index = new LexicalIndex({ k1: 2, b: 0.3, titleWeight: 1 });
+      const index = new LexicalIndex({ k1: 2, b: 0.3, bTitle: 0.2, titleWeight: 1, delta: 0.25 });
       for (const c of CORPUS) index.add(c);
       const restored = LexicalIndex.fromJSON(index.toJSON());
-      expect(restored.params).toEqual({ k1: 2, b: 0.3, titleWeight: 1 });
+      expect(restored.params).toEqual({ k1: 2, b: 0.3, bTitle: 0.2, titleWeight: 1, delta: 0.25 });
       expect(restored.search('refund', 'en', 10)).toEqual(index.search('refund', 'en', 10));
     });
   });

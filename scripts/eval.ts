@@ -1,0 +1,87 @@
+/**
+ * `npm run eval -- retrieval --kb KB.jsonl --queries Q.jsonl [--k 10] [--json]`
+ *
+ * Ranks documents for each query with the same lib/ code the extension uses (a document scores by
+ * its best chunk) and prints recall@1, recall@5, MRR@10 and timings.
+ */
+import { readFileSync } from 'node:fs';
+import { performance } from 'node:perf_hooks';
+import { parseArgs } from 'node:util';
+import { buildRetriever } from '../lib/kb/build';
+import { parseKbJsonl } from '../lib/kb/jsonl';
+import { parseQueriesJsonl, scoreRankings } from '../lib/eval/retrieval-metrics';
+import { percentile } from '../lib/feedback/stats';
+import { guessLanguage } from '../lib/text/language';
+
+function fail(message: string): never {
+  console.error(message);
+  process.exit(2);
+}
+
+function readText(path: string, what: string): string {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch {
+    fail(`Cannot read the ${what} file "${path}". Check the path.`);
+  }
+}
+
+function retrieval(argv: string[]): void {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      kb: { type: 'string' },
+      queries: { type: 'string' },
+      k: { type: 'string', default: '10' },
+      json: { type: 'boolean', default: false },
+    },
+  });
+  if (!values.kb || !values.queries) fail('Usage: npm run eval -- retrieval --kb KB.jsonl --queries Q.jsonl [--k 10] [--json]');
+  const k = Number(values.k);
+  if (!Number.isInteger(k) || k < 1) fail(`--k must be a whole number of at least 1, not "${values.k}".`);
+
+  const kb = parseKbJsonl(readText(values.kb, 'knowledge base'));
+  for (const e of kb.errors) console.error(`${values.kb}:${e.line}: ${e.message} (line skipped)`);
+  if (kb.docs.length === 0) fail(`${values.kb} has no valid documents.`);
+  const parsed = parseQueriesJsonl(readText(values.queries, 'queries'));
+  for (const e of parsed.errors) console.error(`${values.queries}:${e.line}: ${e.message} (line skipped)`);
+  if (parsed.queries.length === 0) fail(`${values.queries} has no valid queries.`);
+
+  const t0 = performance.now();
+  const { retriever, chunks } = buildRetriever(kb.docs);
+  const buildMs = performance.now() - t0;
+
+  const times: number[] = [];
+  const rankings = parsed.queries.map((q) => {
+    const language = guessLanguage(q.query) ?? 'en';
+    const start = performance.now();
+    const ranked = retriever.rankDocuments({ text: q.query, language }, Math.max(k, 10)).map((d) => d.docId);
+    times.push(performance.now() - start);
+    return { relevant: q.relevant, ranked };
+  });
+  const metrics = scoreRankings(rankings);
+  const result = {
+    ...metrics,
+    docs: kb.docs.length,
+    chunks: chunks.length,
+    buildMs: Math.round(buildMs * 10) / 10,
+    p50Ms: Math.round((percentile(times, 50) ?? 0) * 1000) / 1000,
+    p95Ms: Math.round((percentile(times, 95) ?? 0) * 1000) / 1000,
+  };
+  if (values.json) {
+    console.log(JSON.stringify(result));
+    return;
+  }
+  console.log(`queries ${result.queries}, docs ${result.docs}, chunks ${result.chunks}`);
+  console.log(`recall@1 ${result.recallAt1.toFixed(3)}  recall@5 ${result.recallAt5.toFixed(3)}  MRR@10 ${result.mrrAt10.toFixed(3)}`);
+  console.log(`build ${result.buildMs} ms, query p50 ${result.p50Ms} ms, p95 ${result.p95Ms} ms`);
+}
+
+const [command, ...rest] = process.argv.slice(2);
+switch (command) {
+  case 'retrieval':
+    retrieval(rest);
+    break;
+  default:
+    fail('Usage: npm run eval -- retrieval --kb KB.jsonl --queries Q.jsonl [--k 10] [--json]');
+}
