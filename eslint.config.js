@@ -4,7 +4,7 @@ import reactHooks from 'eslint-plugin-react-hooks';
 import globals from 'globals';
 
 export default tseslint.config(
-  { ignores: ['.output/', '.wxt/', 'node_modules/', 'demo/**/*.js', 'test-results/'] },
+  { ignores: ['.output/', '.wxt/', 'node_modules/', 'demo/**/*.js', 'test-results/', '.cache/'] },
   js.configs.recommended,
   ...tseslint.configs.strict,
   {

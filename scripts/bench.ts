@@ -12,6 +12,12 @@
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 import { build } from 'esbuild';
+import MiniSearch from 'minisearch';
+import { deserialize, serialize } from 'node:v8';
+import { parseQueriesJsonl, scoreRankings, type RetrievalQuery } from '../lib/eval/retrieval-metrics';
+import { LexicalIndex } from '../lib/retrieval/lexical-index';
+import type { KbDoc } from '../lib/kb/schema';
+import { withDistractors } from './bench-corpus';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
@@ -44,6 +50,10 @@ interface Row {
   p95Ms: number | null;
   note?: string;
   bytes?: number;
+  recallAt5?: number;
+  mrrAt10?: number;
+  buildMs?: number;
+  loadMs?: number;
 }
 
 const round2 = (x: number | null) => (x === null ? null : Math.round(x * 1000) / 1000);
@@ -101,6 +111,66 @@ function benchRetrieval(): Row[] {
     row('sample KB: retrieve top-12 for a demo ticket (Node)', retrieval, `${tickets.length} tickets × 200`),
     row('sample KB: retrieve + template draft (Node)', drafting),
   ];
+}
+
+const STACKFAQ = join(REPO_ROOT, '..', 'shared', 'data', 'stackfaq');
+
+function timeQueries(queries: readonly RetrievalQuery[], rank: (q: string) => string[]) {
+  const times: number[] = [];
+  const rankings = queries.map((q) => {
+    const t0 = performance.now();
+    const ranked = rank(q.query);
+    times.push(performance.now() - t0);
+    return { relevant: q.relevant, ranked };
+  });
+  return { times, metrics: scoreRankings(rankings) };
+}
+
+/** Ours against MiniSearch 7 in its default configuration, same corpus, same queries, one run. */
+function benchCorpus(label: string, docs: readonly KbDoc[], queries: readonly RetrievalQuery[]): Row[] {
+  const t0 = performance.now();
+  const { retriever, index } = buildRetriever(docs);
+  const buildMs = performance.now() - t0;
+  // Loading the persisted index: a structured-clone round trip (as IndexedDB does) and fromJSON.
+  const stored = serialize(index.toJSON());
+  const t1 = performance.now();
+  LexicalIndex.fromJSON(deserialize(stored));
+  const loadMs = performance.now() - t1;
+  const ours = timeQueries(queries, (q) => retriever.rankDocuments({ text: q, language: 'en' }, 10).map((d) => d.docId));
+
+  const t2 = performance.now();
+  const mini = new MiniSearch<KbDoc>({ fields: ['title', 'body'], searchOptions: { combineWith: 'OR', boost: { title: 2 } } });
+  mini.addAll(docs);
+  const miniBuildMs = performance.now() - t2;
+  const theirs = timeQueries(queries, (q) => mini.search(q).slice(0, 10).map((h) => String(h.id)));
+
+  const r = (x: number) => Math.round(x * 1000) / 1000;
+  const ourP95 = percentile(ours.times, 95) ?? 0;
+  const theirP95 = percentile(theirs.times, 95) ?? 0;
+  return [
+    {
+      ...row(`${label}: Ticket Copilot BM25`, ours.times, `${docs.length} docs; build ${Math.round(buildMs)} ms, load ${Math.round(loadMs)} ms; recall@5 ${ours.metrics.recallAt5.toFixed(3)}, MRR@10 ${ours.metrics.mrrAt10.toFixed(3)}; p95 ${ourP95 > 0 ? (theirP95 / ourP95).toFixed(0) : '∞'}× faster`),
+      recallAt5: r(ours.metrics.recallAt5),
+      mrrAt10: r(ours.metrics.mrrAt10),
+      buildMs: Math.round(buildMs),
+      loadMs: Math.round(loadMs),
+    },
+    {
+      ...row(`${label}: MiniSearch 7 default`, theirs.times, `build ${Math.round(miniBuildMs)} ms; recall@5 ${theirs.metrics.recallAt5.toFixed(3)}, MRR@10 ${theirs.metrics.mrrAt10.toFixed(3)}`),
+      recallAt5: r(theirs.metrics.recallAt5),
+      mrrAt10: r(theirs.metrics.mrrAt10),
+      buildMs: Math.round(miniBuildMs),
+    },
+  ];
+}
+
+function benchRetrievalVsMiniSearch(): Row[] {
+  if (!existsSync(join(STACKFAQ, 'kb.jsonl'))) {
+    return [{ name: 'stackfaq: retrieval vs MiniSearch', n: 0, p50Ms: null, p95Ms: null, note: 'skipped: ../shared/data/stackfaq not found' }];
+  }
+  const docs = parseKbJsonl(readFileSync(join(STACKFAQ, 'kb.jsonl'), 'utf8')).docs;
+  const queries = parseQueriesJsonl(readFileSync(join(STACKFAQ, 'queries.jsonl'), 'utf8')).queries;
+  return [...benchCorpus('stackfaq (125 docs)', docs, queries), ...benchCorpus('stackfaq + distractors', withDistractors(docs, 12_500), queries)];
 }
 
 function contentScriptSize(): Row[] {
@@ -225,7 +295,7 @@ async function benchBrowser(): Promise<Row[]> {
   }
 }
 
-const rows = [...benchRetrieval(), ...contentScriptSize(), ...(await benchBrowser())];
+const rows = [...benchRetrieval(), ...benchRetrievalVsMiniSearch(), ...contentScriptSize(), ...(await benchBrowser())];
 if (values.json) {
   console.log(JSON.stringify({ rows }, null, 2));
 } else {

@@ -8,6 +8,8 @@ import { AgentSettingsSchema, randomAgentId } from '../../lib/settings';
 import { TEST_IDS } from '../../lib/testids';
 import { SitesSection } from '../../components/SitesSection';
 import { useSites } from './useSites';
+import { KbManager } from '../../components/KbManager';
+import { useKb } from './useKb';
 import { OverridesSection } from '../../components/OverridesSection';
 import { siteOverridesItem } from '../../lib/platform/overrides';
 import { invalidSelectors, type OverrideField, type SelectorOverrides } from '../../lib/ticket/overrides';
@@ -64,8 +66,7 @@ export function OptionsApp() {
   const deleteOverrides = async (origin: string) => {
     await siteOverridesItem.setValue(Object.fromEntries(Object.entries(storedOverrides).filter(([site]) => site !== origin)));
   };
-  const kbDocs = useLiveQuery(() => db.kbDocs.count(), []);
-  const kbChunks = useLiveQuery(() => db.kbChunks.count(), []);
+  const kb = useKb();
   const events = useLiveQuery(() => (agentId ? eventsOfAgent(db, agentId) : Promise.resolve([])), [agentId]);
   const stats = events ? computeStats(events) : null;
 
@@ -130,10 +131,7 @@ export function OptionsApp() {
       </section>
       <section className="draft" aria-labelledby="kb-heading">
         <h2 id="kb-heading">Knowledge base</h2>
-        <p>
-          {kbDocs ?? 0} entries in {kbChunks ?? 0} passages. The bundled sample knowledge base is installed on first run;
-          importing your own comes next.
-        </p>
+        <KbManager {...kb} />
       </section>
       <section className="draft" aria-labelledby="stats-heading">
         <h2 id="stats-heading">Your numbers</h2>

@@ -52,7 +52,8 @@ export async function upsertDocs(db: CopilotDb, docs: readonly KbDoc[], source: 
 
 /** Install the bundled sample KB when the knowledge base is empty (first install). */
 export async function ensureSampleKb(db: CopilotDb, loadSample: () => Promise<readonly KbDoc[]>): Promise<boolean> {
-  if ((await db.kbDocs.count()) > 0) return false;
+  // Only on a fresh database: a team that deleted every entry does not get the sample back.
+  if ((await kbVersion(db)) > 0 || (await db.kbDocs.count()) > 0) return false;
   const docs = await loadSample();
   await upsertDocs(db, docs, 'sample');
   return true;
@@ -83,4 +84,117 @@ export async function loadKb(db: CopilotDb): Promise<LoadedKb> {
   }
   const retriever = new Retriever(new Map(chunks.map((c) => [c.chunkId, c])), index);
   return { retriever, kbVersion: version, docs, chunks: chunks.length, fromSnapshot };
+}
+
+/**
+ * Remove documents and their chunks, and bump the KB version when anything was removed. Returns
+ * the KB version after the change.
+ */
+export async function deleteDocs(db: CopilotDb, ids: readonly string[]): Promise<number> {
+  return db.transaction('rw', db.kbDocs, db.kbChunks, db.meta, async () => {
+    const unique = [...new Set(ids)];
+    const existing = (await db.kbDocs.bulkGet(unique)).filter((d) => d !== undefined).map((d) => d.id);
+    if (existing.length === 0) return kbVersion(db);
+    await db.kbChunks.where('docId').anyOf(existing).delete();
+    await db.kbDocs.bulkDelete(existing);
+    const version = (await kbVersion(db)) + 1;
+    await db.meta.put({ key: KB_VERSION_KEY, value: version });
+    return version;
+  });
+}
+
+/** One row of the KB list: a document without its body. */
+export interface KbEntrySummary {
+  id: string;
+  title: string;
+  kind: KbDoc['kind'];
+  language: string;
+  tags: string[];
+  url?: string;
+  source: string;
+  updatedAt: number;
+  /** Length of the body in characters. */
+  size: number;
+}
+
+export interface ListDocsOptions {
+  /** Case-insensitive substring of the title, id or a tag. */
+  query?: string;
+  kind?: KbDoc['kind'];
+  offset: number;
+  limit: number;
+}
+
+export interface KbDocPage {
+  entries: KbEntrySummary[];
+  /** How many documents match, over all pages. */
+  total: number;
+}
+
+function summarise(doc: KbDocRecord): KbEntrySummary {
+  return {
+    id: doc.id,
+    title: doc.title,
+    kind: doc.kind,
+    language: doc.language,
+    tags: doc.tags ?? [],
+    ...(doc.url ? { url: doc.url } : {}),
+    source: doc.source,
+    updatedAt: doc.updatedAt,
+    size: doc.body.length,
+  };
+}
+
+/** A page of KB documents, newest first (then by title), filtered by a search text and a kind. */
+export async function listDocs(db: CopilotDb, options: ListDocsOptions): Promise<KbDocPage> {
+  const needle = options.query?.trim().toLowerCase() ?? '';
+  const base = options.kind ? db.kbDocs.where('kind').equals(options.kind) : db.kbDocs.toCollection();
+  const matching: KbEntrySummary[] = [];
+  await base.each((doc) => {
+    if (
+      needle &&
+      !doc.title.toLowerCase().includes(needle) &&
+      !doc.id.toLowerCase().includes(needle) &&
+      !(doc.tags ?? []).some((t) => t.toLowerCase().includes(needle))
+    ) {
+      return;
+    }
+    matching.push(summarise(doc));
+  });
+  matching.sort((a, b) => b.updatedAt - a.updatedAt || a.title.localeCompare(b.title) || a.id.localeCompare(b.id));
+  const offset = Math.max(0, Math.floor(options.offset));
+  const limit = Math.max(0, Math.floor(options.limit));
+  return { entries: matching.slice(offset, offset + limit), total: matching.length };
+}
+
+export interface KbStats {
+  docs: number;
+  articles: number;
+  macros: number;
+  chunks: number;
+  version: number;
+  /** Documents per language. */
+  languages: Record<string, number>;
+  /** Documents per source (`sample`, a file name, a web address …). */
+  sources: Record<string, number>;
+  /** When the newest document was written (ms since epoch), or null for an empty KB. */
+  lastUpdated: number | null;
+}
+
+/** Counts for the options page: documents by kind, language and source, passages, version. */
+export async function kbStats(db: CopilotDb): Promise<KbStats> {
+  return db.transaction('r', db.kbDocs, db.kbChunks, db.meta, async () => {
+    const stats: KbStats = { docs: 0, articles: 0, macros: 0, chunks: 0, version: 0, languages: {}, sources: {}, lastUpdated: null };
+    await db.kbDocs.each((doc) => {
+      stats.docs += 1;
+      if (doc.kind === 'macro') stats.macros += 1;
+      else stats.articles += 1;
+      stats.languages[doc.language] = (stats.languages[doc.language] ?? 0) + 1;
+      stats.sources[doc.source] = (stats.sources[doc.source] ?? 0) + 1;
+      stats.lastUpdated = Math.max(stats.lastUpdated ?? 0, doc.updatedAt);
+    });
+    stats.chunks = await db.kbChunks.count();
+    stats.version = await kbVersion(db);
+    return stats;
+  });
 }
