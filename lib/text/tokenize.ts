@@ -45,14 +45,15 @@ function termOf(word: string, stop: ReadonlySet<string>, stem: (w: string) => st
  * (English when unknown). Very short and very long tokens are dropped. Macro placeholders
  * ({{customer.first_name}}) are not words of the text.
  */
-export function tokenize(text: string, language: string = 'en'): string[] {
+export function tokenize(text: string, language: string = 'en', options: { keepStopwords?: boolean } = {}): string[] {
   const lang = STEMMERS[language] ? language : 'en';
   const stem = STEMMERS[lang] ?? stemEnglish;
-  const stop = STOPWORDS[lang] ?? NO_STOPWORDS;
-  let cache = termCaches.get(lang);
+  const stop = options.keepStopwords ? NO_STOPWORDS : (STOPWORDS[lang] ?? NO_STOPWORDS);
+  const cacheKey = options.keepStopwords ? `${lang}:all` : lang;
+  let cache = termCaches.get(cacheKey);
   if (!cache) {
     cache = new Map();
-    termCaches.set(lang, cache);
+    termCaches.set(cacheKey, cache);
   }
   const memo = cache;
   const out: string[] = [];
