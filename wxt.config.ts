@@ -39,6 +39,10 @@ export default defineConfig({
     host_permissions: [...LOOPBACK_ORIGINS],
     optional_host_permissions: [...OPTIONAL_ORIGINS],
     action: { default_title: 'Open Ticket Copilot' },
+    // No remote code and nothing inline: extension pages run only the packaged scripts.
+    content_security_policy: {
+      extension_pages: "script-src 'self'; object-src 'none'; base-uri 'none'; form-action 'none'",
+    },
     ...(browser === 'firefox'
       ? {
           browser_specific_settings: {

@@ -3,15 +3,20 @@ import { TEST_IDS } from '../lib/testids';
 
 const LABEL: Record<Confidence['level'], string> = { high: 'High confidence', medium: 'Medium confidence', low: 'Low confidence' };
 
-export function ConfidenceBadge({ confidence }: { confidence: Confidence }) {
+/**
+ * How sure the copilot is. Under a `review` policy the badge says Review whatever the score:
+ * `data-level` still carries the measured level, `data-review` says the policy forced the label.
+ */
+export function ConfidenceBadge({ confidence, review = false }: { confidence: Confidence; review?: boolean }) {
   return (
     <span
-      className={`badge badge--${confidence.level}`}
+      className={`badge badge--${review ? 'review' : confidence.level}`}
       data-testid={TEST_IDS.confidenceBadge}
       data-level={confidence.level}
+      data-review={review ? 'true' : undefined}
       title={confidence.reasons.join('\n')}
     >
-      {LABEL[confidence.level]} · {Math.round(confidence.score * 100)}
+      {review ? 'Review' : LABEL[confidence.level]} · {Math.round(confidence.score * 100)}
     </span>
   );
 }

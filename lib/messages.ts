@@ -79,7 +79,7 @@ export const PanelRequest = z.discriminatedUnion('type', [
 ]);
 export type PanelRequest = z.infer<typeof PanelRequest>;
 
-export const PanelStatus = z.enum(['no-tab', 'no-ticket', 'waiting', 'indexing', 'drafting', 'ready', 'error']);
+export const PanelStatus = z.enum(['no-tab', 'no-ticket', 'waiting', 'indexing', 'drafting', 'ready', 'error', 'no-ai']);
 export type PanelStatus = z.infer<typeof PanelStatus>;
 
 export const PanelDraft = DraftSchema.extend({ ticketKey: z.string(), createdAt: z.number() });

@@ -12,6 +12,9 @@ import { parseKbJsonl } from '../lib/kb/jsonl';
 import { parseQueriesJsonl, scoreRankings } from '../lib/eval/retrieval-metrics';
 import { percentile } from '../lib/feedback/stats';
 import { guessLanguage } from '../lib/text/language';
+import { runPipeline } from '../lib/copilot/pipeline';
+import { DEFAULT_POLICY, parsePolicyFile } from '../lib/guard/policy';
+import { parseTicketLines, ticketFromLine } from '../lib/eval/ticket-lines';
 
 function fail(message: string): never {
   console.error(message);
@@ -77,11 +80,65 @@ function retrieval(argv: string[]): void {
   console.log(`build ${result.buildMs} ms, query p50 ${result.p50Ms} ms, p95 ${result.p95Ms} ms`);
 }
 
+function tickets(argv: string[]): void {
+  const { values } = parseArgs({
+    args: argv,
+    options: { kb: { type: 'string' }, tickets: { type: 'string' }, policy: { type: 'string' }, json: { type: 'boolean', default: false } },
+  });
+  if (!values.kb || !values.tickets) fail('Usage: npm run eval -- tickets --kb KB.jsonl --tickets T.jsonl [--policy POLICY.json] [--json]');
+  const kb = parseKbJsonl(readText(values.kb, 'knowledge base'));
+  for (const e of kb.errors) console.error(`${values.kb}:${e.line}: ${e.message} (line skipped)`);
+  if (kb.docs.length === 0) fail(`${values.kb} has no valid documents.`);
+  let policy = DEFAULT_POLICY;
+  if (values.policy) {
+    const parsed = parsePolicyFile(readText(values.policy, 'policy'));
+    if (!parsed.ok) fail(`${values.policy}: ${parsed.message}`);
+    policy = parsed.policy;
+  }
+  const lines = parseTicketLines(readText(values.tickets, 'tickets'));
+  for (const e of lines.errors) console.error(`${values.tickets}:${e.line}: ${e.message} (line skipped)`);
+  const { retriever } = buildRetriever(kb.docs);
+  const byPolicy: Record<string, number> = {};
+  const byLevel: Record<string, number> = {};
+  const counts = { tickets: 0, byPolicy, injectionSuspected: 0, needsHuman: 0, sentToModel: 0, byLevel };
+  for (const line of lines.tickets) {
+    const result = runPipeline({ ticket: ticketFromLine(line), retriever, policy, disabledPii: [], agentName: 'Support team' });
+    const draft = result.draft;
+    const out = {
+      id: line.id,
+      policy: result.assessment.policy.mode,
+      injectionSuspected: result.assessment.injection.suspected,
+      confidence: draft ? { level: draft.confidence.level, score: draft.confidence.score } : null,
+      needsHuman: draft ? draft.needsHuman : true,
+      citations: draft ? draft.citations.length : 0,
+      sentToModel: result.sentToModel,
+    };
+    counts.tickets += 1;
+    counts.byPolicy[out.policy] = (counts.byPolicy[out.policy] ?? 0) + 1;
+    if (out.injectionSuspected) counts.injectionSuspected += 1;
+    if (out.needsHuman) counts.needsHuman += 1;
+    if (out.sentToModel) counts.sentToModel += 1;
+    const level = out.confidence?.level ?? 'none';
+    counts.byLevel[level] = (counts.byLevel[level] ?? 0) + 1;
+    console.log(values.json ? JSON.stringify(out) : `${out.id}\t${out.policy}\t${level}\tcitations ${out.citations}${out.injectionSuspected ? '\tINJECTION' : ''}`);
+  }
+  console.log(values.json ? JSON.stringify({ summary: counts }) : `summary: ${JSON.stringify(counts)}`);
+}
+
+const USAGE = [
+  'Usage:',
+  '  npm run eval -- retrieval --kb KB.jsonl --queries Q.jsonl [--k 10] [--json]',
+  '  npm run eval -- tickets --kb KB.jsonl --tickets T.jsonl [--policy POLICY.json] [--json]',
+].join('\n');
+
 const [command, ...rest] = process.argv.slice(2);
 switch (command) {
   case 'retrieval':
     retrieval(rest);
     break;
+  case 'tickets':
+    tickets(rest);
+    break;
   default:
-    fail('Usage: npm run eval -- retrieval --kb KB.jsonl --queries Q.jsonl [--k 10] [--json]');
+    fail(USAGE);
 }

@@ -128,3 +128,15 @@ export async function readEvents(extensionPage: Page): Promise<Array<Record<stri
       }),
   );
 }
+
+/** Press "Insert and edit" in the panel, confirming when a review policy asks for it. */
+export async function insertDraft(panel: Page): Promise<void> {
+  await panel.getByTestId('insert-draft').click();
+  const confirm = panel.getByTestId('review-confirm');
+  try {
+    await confirm.waitFor({ state: 'visible', timeout: 1_000 });
+  } catch {
+    return;
+  }
+  await confirm.click();
+}

@@ -8,6 +8,8 @@ import { AgentSettingsSchema, randomAgentId } from '../../lib/settings';
 import { TEST_IDS } from '../../lib/testids';
 import { SitesSection } from '../../components/SitesSection';
 import { useSites } from './useSites';
+import { GuardSection } from '../../components/GuardSection';
+import { useGuardSettings } from './useGuardSettings';
 import { KbManager } from '../../components/KbManager';
 import { useKb } from './useKb';
 import { OverridesSection } from '../../components/OverridesSection';
@@ -42,6 +44,7 @@ export function OptionsApp() {
   }, []);
 
   const sites = useSites();
+  const guard = useGuardSettings();
   const storedOverrides = useStoredOverrides();
   const [overrideErrors, setOverrideErrors] = useState<Partial<Record<OverrideField, string>>>({});
   const [overrideMessage, setOverrideMessage] = useState<{ ok: boolean; text: string } | null>(null);
@@ -118,6 +121,10 @@ export function OptionsApp() {
       <section className="draft" aria-labelledby="sites-heading">
         <h2 id="sites-heading">Sites</h2>
         <SitesSection {...sites} />
+      </section>
+      <section className="draft" aria-labelledby="guard-heading">
+        <h2 id="guard-heading">Privacy and policies</h2>
+        <GuardSection {...guard} />
       </section>
       <section className="draft" aria-labelledby="overrides-heading">
         <h2 id="overrides-heading">When a helpdesk changes its page</h2>

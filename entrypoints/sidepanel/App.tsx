@@ -108,6 +108,7 @@ export function App() {
       return request({ type: 'copied', draftId: draft.draftId });
     });
 
+  const [confirming, setConfirming] = useState<string | null>(null);
   const [snapshotStatus, setSnapshotStatus] = useState<PanelResult | null>(null);
   const onSnapshot = async () => {
     setBusy(true);
@@ -142,6 +143,13 @@ export function App() {
         </span>
       </header>
 
+      {state.status === 'no-ai' && (
+        <section className="empty" data-testid={TEST_IDS.noAiNote}>
+          <h2>Handle this one personally</h2>
+          <p>{state.message ?? 'A policy keeps the copilot out of this ticket.'}</p>
+          <p className="muted">No draft was made and nothing about this ticket left your browser.</p>
+        </section>
+      )}
       {state.status === 'no-ticket' && (
         <section className="empty" data-testid={TEST_IDS.noTicket}>
           <h2>No ticket on this page</h2>
@@ -162,7 +170,7 @@ export function App() {
           customer&apos;s message. Check the draft against the ticket.
         </p>
       )}
-      {state.message && state.status !== 'no-ticket' && (
+      {state.message && state.status !== 'no-ticket' && state.status !== 'no-ai' && (
         <p className={state.status === 'error' ? 'alert' : 'notice'} role="alert" data-testid={TEST_IDS.draftError}>
           {state.message}
         </p>
@@ -177,8 +185,21 @@ export function App() {
         <section className="draft" aria-label="Suggested reply">
           <div className="draft__head">
             <h2>Suggested reply</h2>
-            <ConfidenceBadge confidence={draft.confidence} />
+            <ConfidenceBadge confidence={draft.confidence} review={draft.policy === 'review'} />
           </div>
+          {draft.injection.suspected && (
+            <div className="alert" role="alert" data-testid={TEST_IDS.injectionWarning}>
+              <strong>This ticket may try to steer the copilot.</strong> Confidence is capped at low; read the ticket yourself.
+              <ul>
+                {draft.injection.reasons.map((r) => (
+                  <li key={r}>{r}</li>
+                ))}
+              </ul>
+            </div>
+          )}
+          {draft.policy === 'review' && (
+            <p className="notice">Review policy: {draft.policyReasons[0] ?? 'this topic needs a second look.'} Insert asks you to confirm.</p>
+          )}
           {draft.needsHuman && <p className="notice">Low confidence: check every fact before you send.</p>}
           <DraftText
             text={draft.text}
@@ -193,7 +214,9 @@ export function App() {
               className="primary"
               data-testid={TEST_IDS.insertDraft}
               disabled={busy}
-              onClick={() => void act(() => request({ type: 'insert', draftId: draft.draftId }))}
+              onClick={() =>
+                draft.policy === 'review' ? setConfirming(draft.draftId) : void act(() => request({ type: 'insert', draftId: draft.draftId }))
+              }
             >
               Insert and edit
             </button>
@@ -218,6 +241,30 @@ export function App() {
               Dismiss
             </button>
           </div>
+          {confirming === draft.draftId && (
+            <div className="confirm" role="alertdialog" aria-label="Confirm insert">
+              <p>
+                This ticket is about {draft.policyReasons.length > 0 ? 'a topic your team reviews' : 'billing or refunds'}: check
+                amounts, dates and promises before the customer sees them.
+              </p>
+              <div className="actions">
+                <button
+                  type="button"
+                  className="primary"
+                  data-testid={TEST_IDS.reviewConfirm}
+                  onClick={() => {
+                    setConfirming(null);
+                    void act(() => request({ type: 'insert', draftId: draft.draftId }));
+                  }}
+                >
+                  I have checked it — insert
+                </button>
+                <button type="button" data-testid={TEST_IDS.reviewCancel} onClick={() => setConfirming(null)}>
+                  Cancel
+                </button>
+              </div>
+            </div>
+          )}
           {outcome && outcome.outcome !== 'pending' && (
             <p className="muted" data-testid={TEST_IDS.draftOutcome} data-outcome={outcome.outcome}>
               {OUTCOME_TEXT[outcome.outcome]}
@@ -238,6 +285,11 @@ export function App() {
               ))}
             </ul>
             <SourceList sources={draft.sources} highlighted={highlighted} />
+          </details>
+          <details className="why" data-testid={TEST_IDS.outboundPreview} data-sent={draft.outbound.sent ? 'true' : 'false'}>
+            <summary>What leaves this browser</summary>
+            <p className="muted">{draft.outbound.note}</p>
+            <pre className="outbound">{draft.outbound.text}</pre>
           </details>
         </section>
       )}

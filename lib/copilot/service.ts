@@ -1,7 +1,6 @@
 import type { CopilotDb, DraftRecord } from '../db';
 import { insertableText } from '../drafting/insertable';
-import { draftFromTemplate, TEMPLATE_PROMPT_VERSION } from '../drafting/template-drafter';
-import { ticketLanguage, ticketQueryText } from '../drafting/ticket-query';
+import { TEMPLATE_PROMPT_VERSION } from '../drafting/template-drafter';
 import { editRatio } from '../feedback/edit-ratio';
 import type { CopilotEvent, DiscardReason, NewEvent } from '../feedback/events';
 import { eventsOfTicket, recordEvent } from '../feedback/recorder';
@@ -11,10 +10,12 @@ import type { BackgroundToContent, ContentReply, NoTicketReason, PanelRequest, P
 import { FALLBACK_AGENT_NAME, type AgentSettings } from '../settings';
 import type { ReasonCode } from '../testids';
 import { ticketKeyOf, type Ticket } from '../ticket/schema';
+import type { EntityType } from '../guard/entities';
+import { DEFAULT_POLICY, type PolicyFile } from '../guard/policy';
+import { runPipeline } from './pipeline';
 import type { TabState, TabStore } from './tab-store';
 
-/** How many chunks the drafter sees. */
-export const RETRIEVAL_K = 12;
+export { RETRIEVAL_K } from './pipeline';
 export const TEMPLATE_VARIANT = 'template';
 
 const HELPDESK_NAMES: Record<string, string> = {
@@ -56,6 +57,8 @@ export interface CopilotDeps {
   loadSampleKb(): Promise<readonly KbDoc[]>;
   sendToTab(tabId: number, message: BackgroundToContent): Promise<ContentReply>;
   describeTab?(tabId: number): Promise<TabInfo | null>;
+  getPolicy?(): Promise<PolicyFile>;
+  getDisabledPii?(): Promise<EntityType[]>;
   now?(): number;
   newId?(): string;
 }
@@ -79,6 +82,7 @@ function toPanelDraft(record: DraftRecord): PanelState['draft'] {
 
 const EMPTY_TAB: TabState = {
   noTicket: null,
+  noAi: null,
   ticket: null,
   ticketKey: null,
   readAt: 0,
@@ -269,18 +273,28 @@ export class CopilotService {
     try {
       const kb = await this.currentKb();
       const agent = await this.deps.getAgent();
-      const language = ticketLanguage(ticket);
-      const retrieved = kb.retriever.retrieve({ text: ticketQueryText(ticket), language }, RETRIEVAL_K);
-      const earlier = parent
-        ? await this.deps.db.drafts.where('ticketKey').equals(state.ticketKey).toArray()
-        : [];
+      const earlier = parent ? await this.deps.db.drafts.where('ticketKey').equals(state.ticketKey).toArray() : [];
       const exclude = new Set(earlier.flatMap((d) => d.sources.filter((s) => s.kind === 'macro').map((s) => s.docId)));
-      const result = draftFromTemplate({
+      const { assessment, draft: result } = runPipeline({
         ticket,
-        retrieved,
+        retriever: kb.retriever,
+        policy: (await this.deps.getPolicy?.()) ?? DEFAULT_POLICY,
+        disabledPii: (await this.deps.getDisabledPii?.()) ?? [],
         agentName: agent.displayName || FALLBACK_AGENT_NAME,
         excludeDocIds: exclude,
       });
+      if (!result) {
+        const current = await this.deps.tabs.get(tabId);
+        if (current?.ticketKey === state.ticketKey) {
+          await this.deps.tabs.set(tabId, {
+            ...current,
+            draftId: null,
+            noAi: `${assessment.policy.reasons[0] ?? 'A no-AI policy applies.'} Handle this ticket personally: the copilot makes no draft for it.`,
+          });
+        }
+        this.changed(tabId);
+        return;
+      }
       const record: DraftRecord = {
         draftId: this.newId(),
         ...(parent ? { parentDraftId: parent.draftId } : {}),
@@ -289,7 +303,10 @@ export class CopilotService {
         sources: result.sources,
         confidence: result.confidence,
         needsHuman: result.needsHuman,
-        policy: 'allow',
+        policy: assessment.policy.mode,
+        policyReasons: assessment.policy.reasons,
+        injection: assessment.injection,
+        outbound: assessment.outbound,
         variant: TEMPLATE_VARIANT,
         promptVersion: TEMPLATE_PROMPT_VERSION,
         kbVersion: kb.kbVersion,
@@ -347,6 +364,7 @@ export class CopilotService {
     const state = await this.deps.tabs.get(tabId);
     if (!state) return { ...base, ...(await this.unheardTab(tabId)) };
     if (!state.ticket) return { ...base, status: 'no-ticket', message: state.noTicket };
+    if (state.noAi) return { ...base, status: 'no-ai', ticket: state.ticket, message: state.noAi };
     const record = state.draftId ? await this.deps.db.drafts.get(state.draftId) : undefined;
     const draft = record ? toPanelDraft(record) : null;
     let status: PanelState['status'] = draft ? 'ready' : kb ? 'drafting' : 'indexing';
@@ -425,7 +443,7 @@ export class CopilotService {
         latencyMs: Math.max(0, shownAt - draft.readAt),
         confidence: { score: draft.confidence.score, level: draft.confidence.level },
         policy: draft.policy,
-        injectionSuspected: false,
+        injectionSuspected: draft.injection.suspected,
         model: draft.model ?? null,
         promptVersion: draft.promptVersion,
         kbVersion: draft.kbVersion,

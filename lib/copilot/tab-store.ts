@@ -14,6 +14,8 @@ export const TabStateSchema = z.object({
   error: z.string().nullable(),
   /** Why the page gave no ticket, in a sentence for the agent. */
   noTicket: z.string().nullable().default(null),
+  /** A no-AI policy applies: the note for the agent. */
+  noAi: z.string().nullable().default(null),
 });
 export type TabState = z.infer<typeof TabStateSchema>;
 

@@ -44,5 +44,11 @@ export const DraftSchema = z.object({
   latencyMs: z.number(),
   language: z.string(),
   error: z.string().optional(),
+  /** Why the policy decided what it did (empty for `draft`). */
+  policyReasons: z.array(z.string()).default([]),
+  /** Prompt-injection signals found in the ticket. */
+  injection: z.object({ suspected: z.boolean(), reasons: z.array(z.string()) }).default({ suspected: false, reasons: [] }),
+  /** "What leaves this browser": the masked text a model would receive, and whether it was sent. */
+  outbound: z.object({ text: z.string(), sent: z.boolean(), note: z.string() }).default({ text: '', sent: false, note: '' }),
 });
 export type Draft = z.infer<typeof DraftSchema>;

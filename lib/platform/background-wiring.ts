@@ -16,6 +16,8 @@ import { db } from './database';
 import { loadSampleKb } from './sample-kb';
 import { SessionTabStore } from './session-tab-store';
 import { wireSiteAccess } from './site-access';
+import { disabledPiiItem, getPolicy } from './guard-settings';
+import { isEntityType, type EntityType } from '../guard/entities';
 
 async function sendToTab(tabId: number, message: BackgroundToContent): Promise<ContentReply> {
   const reply: unknown = await browser.tabs.sendMessage(tabId, BackgroundToContent.parse(message));
@@ -37,7 +39,17 @@ export function startBackground(): CopilotService {
     const tab = await browser.tabs.get(tabId);
     return tab.url ? { url: tab.url } : {};
   };
-  const service = new CopilotService({ db, tabs: new SessionTabStore(), getAgent, loadSampleKb, sendToTab, describeTab });
+  const service = new CopilotService({
+    db,
+    tabs: new SessionTabStore(),
+    getAgent,
+    loadSampleKb,
+    sendToTab,
+    describeTab,
+    getPolicy,
+    // Secrets can never be switched off.
+    getDisabledPii: async () => (await disabledPiiItem.getValue()).filter((t): t is EntityType => isEntityType(t) && t !== 'SECRET'),
+  });
   const ports = new Map<Browser.runtime.Port, number | null>();
 
   const effectiveTab = (pinned: number | null) => pinned ?? service.followedTab;

@@ -2,6 +2,7 @@ import type { HelpdeskAdapter } from './adapter';
 import { genericAdapter } from './adapters/generic';
 import { ADAPTERS } from './adapters/index';
 import { cleanMessageText } from './clean-text';
+import { pageHiddenText } from './hidden-text';
 import type { Ticket } from './schema';
 import { guessLanguage } from '../text/language';
 
@@ -13,7 +14,8 @@ export function pickAdapter(url: URL, doc: Document, adapters: readonly Helpdesk
 
 /**
  * Read the ticket on a page with its adapter, clean the customer's messages (quoted history,
- * signatures, phone footers) and guess the language when the helpdesk does not say.
+ * signatures, phone footers) and guess the language when the helpdesk does not say. Text the
+ * page hides from the agent (outside the reply editor) goes to `signals.hiddenText`.
  */
 export function readTicket(adapter: HelpdeskAdapter, doc: Document, url: URL): Ticket | null {
   const ticket = adapter.extract(doc, url);
@@ -26,5 +28,7 @@ export function readTicket(adapter: HelpdeskAdapter, doc: Document, url: URL): T
     .map((m) => m.text)
     .join('\n');
   const language = ticket.language ?? guessLanguage(`${ticket.subject}\n${customerText}`);
-  return { ...ticket, messages, ...(language ? { language } : {}) };
+  const hiddenText = pageHiddenText(doc);
+  const signals = hiddenText.length > 0 ? { ...ticket.signals, hiddenText } : ticket.signals;
+  return { ...ticket, messages, ...(language ? { language } : {}), signals };
 }

@@ -9,6 +9,7 @@ import {
   readEvents,
   tabIdOf,
   type ExtensionBrowser,
+  insertDraft,
 } from '../../scripts/extension-browser';
 
 /**
@@ -67,7 +68,7 @@ describe('the copilot loop on the demo helpdesk', () => {
       .toBe(true);
 
     // Insert and edit: the draft lands in the helpdesk's editor, without citation markers.
-    await panel.getByTestId('insert-draft').click();
+    await insertDraft(panel);
     const editor = ticket.getByTestId('reply-editor');
     await expect.poll(() => editor.inputValue()).not.toBe('');
     const inserted = await editor.inputValue();

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { insertableText } from '../../lib/drafting/insertable';
 import { startDemoServer, type DemoServer } from '../../scripts/demo-server';
-import { launchWithExtension, openPanel, readEvents, tabIdOf, type ExtensionBrowser } from '../../scripts/extension-browser';
+import { launchWithExtension, openPanel, readEvents, tabIdOf, type ExtensionBrowser, insertDraft } from '../../scripts/extension-browser';
 
 /**
  * "Insert and edit" into real editor libraries, in Chromium with the built extension: the plain
@@ -75,7 +75,7 @@ describe('Insert and edit into each kind of reply editor', () => {
     const sentBefore = (await readEvents(panel)).filter((e) => e.type === 'sent').length;
 
     // Insert: the draft lands in the editor's own state, and the page's Send button wakes up.
-    await panel.getByTestId('insert-draft').click();
+    await insertDraft(panel);
     await expect.poll(async () => collapse(await editorState(page, editor)), { timeout: 10_000 }).toContain(collapse(firstParagraph));
     const inserted = await editorState(page, editor);
     expect(collapse(inserted)).toBe(collapse(draft));

@@ -238,7 +238,7 @@ describe('CopilotService', () => {
       expect(event?.payload).toMatchObject({
         latencyMs: 1500,
         confidence: { score: state.draft?.confidence.score, level: state.draft?.confidence.level },
-        policy: 'allow',
+        policy: state.draft?.policy,
         model: null,
         promptVersion: 'template-1',
         costUsd: 0,

@@ -1,0 +1,54 @@
+import { draftFromTemplate, type TemplateDraft } from '../drafting/template-drafter';
+import { ticketLanguage, ticketQueryText } from '../drafting/ticket-query';
+import type { EntityType } from '../guard/entities';
+import type { PolicyFile } from '../guard/policy';
+import type { Retriever } from '../retrieval/retriever';
+import type { Ticket } from '../ticket/schema';
+import { assessTicket, capForInjection, type TicketAssessment } from './guard-step';
+
+/** How many chunks the drafter sees. */
+export const RETRIEVAL_K = 12;
+
+export interface PipelineInput {
+  ticket: Ticket;
+  retriever: Retriever;
+  policy: PolicyFile;
+  disabledPii: readonly EntityType[];
+  agentName: string;
+  /** Documents used by earlier drafts for this ticket: Regenerate offers something else. */
+  excludeDocIds?: ReadonlySet<string>;
+}
+
+export interface PipelineResult {
+  language: string;
+  assessment: TicketAssessment;
+  /** Null when a no-AI policy applies: no draft at all. */
+  draft: TemplateDraft | null;
+  /** Whether anything about this ticket was sent to a model (never, until a model is configured). */
+  sentToModel: boolean;
+}
+
+/**
+ * The copilot's pipeline, the same in the extension and in the eval CLIs: guard (policy,
+ * injection, masking) → retrieve → draft → citation check and confidence (capped on injection).
+ */
+export function runPipeline(input: PipelineInput): PipelineResult {
+  const { ticket } = input;
+  const language = ticketLanguage(ticket);
+  const assessment = assessTicket(ticket, { policy: input.policy, language, disabledPii: input.disabledPii, modelConfigured: false });
+  if (assessment.policy.mode === 'no-ai') return { language, assessment, draft: null, sentToModel: false };
+  const retrieved = input.retriever.retrieve({ text: ticketQueryText(ticket), language }, RETRIEVAL_K);
+  const draft = draftFromTemplate({
+    ticket,
+    retrieved,
+    agentName: input.agentName,
+    ...(input.excludeDocIds ? { excludeDocIds: input.excludeDocIds } : {}),
+  });
+  const confidence = capForInjection(draft.confidence, assessment.injection);
+  return {
+    language,
+    assessment,
+    draft: { ...draft, confidence, needsHuman: draft.needsHuman || assessment.injection.suspected },
+    sentToModel: false,
+  };
+}
