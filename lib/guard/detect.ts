@@ -37,13 +37,23 @@ export function resolveOverlaps(candidates: readonly Entity[]): Entity[] {
   const ordered = [...candidates].sort(
     (a, b) => SPECIFICITY[b.type] - SPECIFICITY[a.type] || b.end - b.start - (a.end - a.start) || a.start - b.start,
   );
+  // `kept` stays sorted by start and free of overlaps, so only the neighbours need checking.
   const kept: Entity[] = [];
   for (const candidate of ordered) {
     if (candidate.end <= candidate.start) continue;
-    if (kept.some((k) => candidate.start < k.end && k.start < candidate.end)) continue;
-    kept.push(candidate);
+    let lo = 0;
+    let hi = kept.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if ((kept[mid]?.start ?? 0) < candidate.start) lo = mid + 1;
+      else hi = mid;
+    }
+    const before = kept[lo - 1];
+    const after = kept[lo];
+    if ((before && before.end > candidate.start) || (after && after.start < candidate.end)) continue;
+    kept.splice(lo, 0, candidate);
   }
-  return kept.sort((a, b) => a.start - b.start);
+  return kept;
 }
 
 /**

@@ -15,6 +15,7 @@ export interface MaskOptions {
   names?: readonly string[];
 }
 
+/** A masked finding. For secrets `value` is empty: a secret's value is never handed on. */
 export interface MaskedEntity extends Entity {
   /** What replaced the value in the masked text. */
   placeholder: string;
@@ -39,7 +40,7 @@ const MaskSessionDataSchema = z.object({
   entries: z.array(
     z.object({
       key: z.string(),
-      name: z.string().regex(/^[A-Z_]+_\d+$/),
+      name: z.string().regex(new RegExp(`^(?:${MASKABLE_TYPES.join('|')})_\\d{1,6}$`), 'not a placeholder name'),
       value: z.string(),
     }),
   ),
@@ -250,7 +251,7 @@ export function maskText(text: string, opts: MaskOptions = {}, session: MaskSess
     const placeholder = session.placeholderFor(e.type, e.value);
     masked += text.slice(at, e.start) + placeholder;
     at = e.end;
-    entities.push({ ...e, placeholder });
+    entities.push({ ...e, value: e.type === 'SECRET' ? '' : e.value, placeholder });
   }
   masked += text.slice(at);
   return { masked, entities };

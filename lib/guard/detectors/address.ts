@@ -14,16 +14,16 @@ import { textBefore } from './nearby';
  * Adjacent pieces (street, unit, postcode + city) become one entity.
  */
 
-const UPPER_WORD = String.raw`[\p{Lu}][\p{L}'’.\-]*`;
+const UPPER_WORD = String.raw`[\p{Lu}][\p{L}'’.\-]{0,40}`;
 const NAME_WORD = String.raw`(?:${UPPER_WORD}|\d{1,3}(?:st|nd|rd|th)|of|the|de|la|del|du|des|von|van|der)`;
 const STREET_EN = String.raw`(?:[Ss]treet|St|[Rr]oad|Rd|[Aa]venue|Ave?|[Ll]ane|Ln|[Bb]oulevard|Blvd|[Dd]rive|Dr|[Cc]ourt|Ct|[Pp]lace|Pl|[Ss]quare|Sq|[Tt]errace|Ter|[Ww]ay|[Cc]lose|[Cc]rescent|Cres|[Pp]arkway|Pkwy|[Hh]ighway|Hwy|[Cc]ircle|Cir|[Tt]rail|[Rr]ow|[Mm]ews|[Gg]rove|[Gg]ardens|[Ww]alk|[Hh]ill|[Pp]ark)`;
 
 const NUMBER_FIRST = new RegExp(
-  String.raw`(?<![\p{L}\p{N}_$€£.,])\d{1,5}[A-Za-z]?(?:[-/]\d{1,5})?,?\s(?:${NAME_WORD}\s){0,3}[\p{Lu}\p{N}][\p{L}\p{N}'’.\-]*\s${STREET_EN}\b\.?`,
+  String.raw`(?<![\p{L}\p{N}_$€£.,])\d{1,5}[A-Za-z]?(?:[-/]\d{1,5})?,?\s(?:${NAME_WORD}\s){0,3}[\p{Lu}\p{N}][\p{L}\p{N}'’.\-]{0,40}\s${STREET_EN}\b\.?`,
   'gu',
 );
 
-const STREET_AFTER_NUMBER = new RegExp(String.raw`^[ \u00a0]+(?:${NAME_WORD}\s){0,3}[\p{Lu}\p{N}][\p{L}\p{N}'’.\-]*\s${STREET_EN}\b`, 'u');
+const STREET_AFTER_NUMBER = new RegExp(String.raw`^[ \u00a0]+(?:${NAME_WORD}\s){0,3}[\p{Lu}\p{N}][\p{L}\p{N}'’.\-]{0,40}\s${STREET_EN}\b`, 'u');
 
 /** Whether text right after a number continues as a street name ("… 3684 Court Street"). */
 export function streetNameFollows(after: string): boolean {
@@ -31,17 +31,17 @@ export function streetNameFollows(after: string): boolean {
 }
 
 const ROMANCE_TYPE = String.raw`(?:[Rr]ue|[Aa]venue|[Aa]v\.|[Bb]oulevard|[Bb]d|[Cc]hemin|[Aa]llée|[Ii]mpasse|[Pp]lace|[Qq]uai|[Rr]oute|[Cc]alle|C/|[Aa]venida|[Aa]vda\.?|[Pp]laza|[Pp]aseo|[Cc]arrer|[Cc]amino|Via|Viale|[Pp]iazza|[Pp]iazzale|[Cc]orso|[Vv]icolo|[Ll]argo|[Rr]ua|[Tt]ravessa|[Pp]raça|[Uu]lica|ul\.)`;
-const PARTICLES = String.raw`(?:(?:de|du|des|la|le|les|l'|d'|del|de la|dei|della|delle|di|do|da|dos|das)\s?)*`;
+const PARTICLES = String.raw`(?:(?:de|du|des|la|le|les|l'|d'|del|de la|dei|della|delle|di|do|da|dos|das)\s?){0,3}`;
 const TYPE_FIRST = new RegExp(
-  String.raw`(?<![\p{L}\p{N}_])(?:\d{1,5}(?:\s?(?:bis|ter))?,?\s)?${ROMANCE_TYPE}\s${PARTICLES}[\p{Lu}\p{N}][\p{L}'’.\-]*(?:\s${PARTICLES}[\p{Lu}\p{N}][\p{L}'’.\-]*){0,4},?\s\d{1,5}[A-Za-z]?\b` +
-    String.raw`|(?<![\p{L}\p{N}_])\d{1,5}(?:\s?(?:bis|ter))?,?\s${ROMANCE_TYPE}\s${PARTICLES}[\p{Lu}][\p{L}'’\-]*(?:\s${PARTICLES}[\p{Lu}][\p{L}'’\-]*){0,4}`,
+  String.raw`(?<![\p{L}\p{N}_])(?:\d{1,5}(?:\s?(?:bis|ter))?,?\s)?${ROMANCE_TYPE}\s${PARTICLES}[\p{Lu}\p{N}][\p{L}'’.\-]{0,40}(?:\s${PARTICLES}[\p{Lu}\p{N}][\p{L}'’.\-]{0,40}){0,4},?\s\d{1,5}[A-Za-z]?\b` +
+    String.raw`|(?<![\p{L}\p{N}_])\d{1,5}(?:\s?(?:bis|ter))?,?\s${ROMANCE_TYPE}\s${PARTICLES}[\p{Lu}][\p{L}'’\-]{0,40}(?:\s${PARTICLES}[\p{Lu}][\p{L}'’\-]{0,40}){0,4}`,
   'gu',
 );
 
 const GERMANIC_SUFFIX = String.raw`(?:straße|strasse|str\.|weg|gasse|allee|platz|ring|damm|ufer|steig|pfad|chaussee|straat|laan|gracht|plein|dijk|kade|singel|steeg|vej|gade|gatan|vägen|väg|veien|vei|gata|gate|tie|katu|utca)`;
 const GERMANIC = new RegExp(
-  String.raw`(?<![\p{L}\p{N}_])[\p{Lu}][\p{L}\-]*${GERMANIC_SUFFIX}\s?\d{1,5}(?:\s?[a-zA-Z])?(?:\s?[-/]\s?\d{1,5})?(?![\p{L}\p{N}])` +
-    String.raw`|(?<![\p{L}\p{N}_])(?:[\p{Lu}][\p{L}\-]*\s){1,2}(?:Straße|Strasse|Str\.|Weg|Allee|Platz|Gasse|Ring|Damm|Ufer|Pfad|Gracht|Laan|Plein|Dijk|Kade|Vej|Gade|út|utca|tér)\s?\d{1,5}(?:\s?[a-zA-Z])?(?![\p{L}\p{N}])`,
+  String.raw`(?<![\p{L}\p{N}_])[\p{Lu}][\p{L}\-]{0,40}${GERMANIC_SUFFIX}\s?\d{1,5}(?:\s?[a-zA-Z])?(?:\s?[-/]\s?\d{1,5})?(?![\p{L}\p{N}])` +
+    String.raw`|(?<![\p{L}\p{N}_])(?:[\p{Lu}][\p{L}\-]{0,40}\s){1,2}(?:Straße|Strasse|Str\.|Weg|Allee|Platz|Gasse|Ring|Damm|Ufer|Pfad|Gracht|Laan|Plein|Dijk|Kade|Vej|Gade|út|utca|tér)\s?\d{1,5}(?:\s?[a-zA-Z])?(?![\p{L}\p{N}])`,
   'gu',
 );
 
@@ -49,10 +49,10 @@ const UNIT = /(?<![\p{L}\p{N}_])(?:[Aa]pt|APT|[Aa]partment|Suite|SUITE|suite|Ste
 const PO_BOX = /(?<![\p{L}\p{N}_])(?:P\.?\s?O\.?\s?Box|PO Box|Postfach|Bo[iî]te [Pp]ostale|BP|Apartado(?: de [Cc]orreos)?|Casella [Pp]ostale)\s\d{1,6}(?![\p{L}\p{N}])/gu;
 
 /** A UK postcode, with the town before it when there is one ("London NW1 6XE"). */
-const UK_POSTCODE = /(?<![\p{L}\p{N}_])(?:[\p{Lu}][\p{L}\-']+,?\s)?(?:[A-PR-UWYZ][A-HK-Y]?\d[A-Z\d]?) ?\d[ABD-HJLNP-UW-Z]{2}(?![\p{L}\p{N}])/gu;
-const US_CITY_STATE_ZIP = /(?<![\p{L}\p{N}_])[\p{Lu}][\p{L}.'-]+(?:\s[\p{Lu}][\p{L}.'-]+){0,2},\s?[A-Z]{2}\s\d{5}(?:-\d{4})?(?![\p{L}\p{N}])/gu;
-const NL_POSTCODE_CITY = /(?<![\p{L}\p{N}_])[1-9]\d{3}\s?[A-Z]{2}\s[\p{Lu}][\p{L}\-']+(?![\p{L}\p{N}])/gu;
-const POSTCODE_CITY = /(?<![\p{L}\p{N}_])(?:[A-Z]{1,2}-)?\d{4,5}\s[\p{Lu}][\p{L}\-']+(?:\s(?:[\p{Lu}][\p{L}\-']+|am|an|im|bei|sur|de|del|la|le|sul))*(?![\p{L}\p{N}])/gu;
+const UK_POSTCODE = /(?<![\p{L}\p{N}_])(?:[\p{Lu}][\p{L}\-']{1,40},?\s)?(?:[A-PR-UWYZ][A-HK-Y]?\d[A-Z\d]?) ?\d[ABD-HJLNP-UW-Z]{2}(?![\p{L}\p{N}])/gu;
+const US_CITY_STATE_ZIP = /(?<![\p{L}\p{N}_])[\p{Lu}][\p{L}.'-]{1,40}(?:\s[\p{Lu}][\p{L}.'-]{1,40}){0,2},\s?[A-Z]{2}\s\d{5}(?:-\d{4})?(?![\p{L}\p{N}])/gu;
+const NL_POSTCODE_CITY = /(?<![\p{L}\p{N}_])[1-9]\d{3}\s?[A-Z]{2}\s[\p{Lu}][\p{L}\-']{1,40}(?![\p{L}\p{N}])/gu;
+const POSTCODE_CITY = /(?<![\p{L}\p{N}_])(?:[A-Z]{1,2}-)?\d{4,5}\s[\p{Lu}][\p{L}\-']{1,40}(?:\s(?:[\p{Lu}][\p{L}\-']{1,40}|am|an|im|bei|sur|de|del|la|le|sul))*(?![\p{L}\p{N}])/gu;
 
 function collect(text: string, pattern: RegExp, into: Entity[]): void {
   for (const m of text.matchAll(pattern)) {
@@ -90,18 +90,36 @@ export function detectAddresses(text: string): Entity[] {
   collect(text, US_CITY_STATE_ZIP, pieces);
   collect(text, NL_POSTCODE_CITY, pieces);
 
-  const nearStreet = (start: number) => streets.some((s) => s.end <= start && start - s.end <= 60 && !/\n[^\n]*\n[^\n]*\n/.test(text.slice(s.end, start)));
+  // Streets in order of where they end, walked alongside the postcodes (matchAll goes left to right).
+  const streetEnds = streets.map((s) => s.end).sort((a, b) => a - b);
+  let nextStreet = 0;
+  let lastStreetEnd = -1;
+  const nearStreet = (start: number): boolean => {
+    while (nextStreet < streetEnds.length && (streetEnds[nextStreet] ?? Infinity) <= start) {
+      lastStreetEnd = streetEnds[nextStreet] ?? lastStreetEnd;
+      nextStreet += 1;
+    }
+    return lastStreetEnd >= 0 && start - lastStreetEnd <= 60 && !/\n[^\n]*\n[^\n]*\n/.test(text.slice(lastStreetEnd, start));
+  };
   for (const m of text.matchAll(POSTCODE_CITY)) {
     const before = textBefore(text, m.index, 3);
     const lineStart = /^\s*$/.test(before) || /,\s*$/.test(before);
     const fiveDigits = /^(?:[A-Z]{1,2}-)?\d{5}\s/.test(m[0]);
     if ((fiveDigits && lineStart) || nearStreet(m.index)) pieces.push(entity('ADDRESS', text, m.index, m.index + m[0].length));
   }
-  // Units count only next to something else that is an address.
+  // Units count only next to something else that is an address (within four characters).
+  const endsNear = new Set<number>();
+  const startsNear = new Set<number>();
+  for (const p of pieces) {
+    for (let d = -4; d <= 4; d++) {
+      endsNear.add(p.end + d);
+      startsNear.add(p.start + d);
+    }
+  }
   const units: Entity[] = [];
   collect(text, UNIT, units);
   for (const unit of units) {
-    if (pieces.some((p) => Math.abs(p.end - unit.start) <= 4 || Math.abs(unit.end - p.start) <= 4)) pieces.push(unit);
+    if (endsNear.has(unit.start) || startsNear.has(unit.end)) pieces.push(unit);
   }
   return mergeAdjacent(text, pieces);
 }

@@ -1,9 +1,9 @@
 import { entity, type Entity } from '../entities';
-import { digitsOf, textBefore } from './nearby';
+import { textBefore } from './nearby';
 
 /**
- * Payment card numbers: 13–19 digits, optionally grouped with single spaces or dashes, starting
- * with a digit payment networks use (2–6), and passing the Luhn check. A number that fails Luhn is
+ * Payment card numbers: 13–19 digits, optionally grouped with single spaces or dashes, with a
+ * prefix and length a card network issues, and passing the Luhn check. A number that fails Luhn is
  * not a card and stays readable.
  */
 
@@ -30,10 +30,15 @@ export function luhnValid(digits: string): boolean {
   return digits.length > 0 && sum % 10 === 0;
 }
 
-/** Lengths the card networks issue, by leading digits (Visa, Mastercard, Amex, Diners, JCB, Discover, UnionPay, Maestro, Mir). */
+/**
+ * Lengths the card networks issue, by leading digits: Visa 13/16/19, Mastercard 16, Amex 15,
+ * Diners 14–19, JCB 16–19 (and the old 15-digit 2131 / 1800 ranges), Discover, UnionPay, Maestro,
+ * Mir.
+ */
 function lengthFitsNetwork(digits: string): boolean {
   const n = digits.length;
   const two = digits.slice(0, 2);
+  if (n === 15 && (digits.startsWith('2131') || digits.startsWith('1800'))) return true;
   switch (digits.charAt(0)) {
     case '4':
       return n === 13 || n === 16 || n === 19;
@@ -44,7 +49,8 @@ function lengthFitsNetwork(digits: string): boolean {
     case '2':
       return n >= 16;
     case '5':
-      return two >= '51' && two <= '55' ? n === 16 : two !== '5';
+      // Mastercard 51–55 is always 16 digits; Maestro (50, 56–59) varies.
+      return two >= '51' && two <= '55' ? n === 16 : true;
     case '6':
       return true;
     default:
@@ -68,17 +74,15 @@ export function detectCards(text: string): Entity[] {
     let i = 0;
     while (i < groups.length) {
       const first = groups[i];
+      // The longest run of whole groups from here that is a card (at most 19 digits, so few groups).
       let matched = -1;
-      for (let j = groups.length - 1; first && j >= i; j--) {
-        const last = groups[j];
-        if (!last) continue;
-        const digits = digitsOf(text.slice(first.start, last.end));
-        if (digits.length > 19) continue;
-        if (digits.length < 13) break;
-        if (plausibleCard(digits)) {
-          matched = j;
-          break;
-        }
+      let digits = '';
+      for (let j = i; first && j < groups.length; j++) {
+        const group = groups[j];
+        if (!group) break;
+        digits += text.slice(group.start, group.end);
+        if (digits.length > 19) break;
+        if (digits.length >= 13 && plausibleCard(digits)) matched = j;
       }
       const last = groups[matched];
       if (!first || !last) {

@@ -7,7 +7,7 @@ import { textBefore } from './nearby';
  *   - well-known token formats (AWS, GitHub, Stripe, Slack, Google, JWT, private key blocks …);
  *   - a value after a password / PIN / code label ("my password is …", "Passwort: …", "code is 123456");
  *   - a long, high-entropy string after a key / token / secret word.
- * In each rule the named group `v` is the part that is removed.
+ * In each rule the named group `v` (or `q`, a quoted value) is the part that is removed.
  */
 
 interface Rule {
@@ -46,7 +46,7 @@ const NOT_A_PASSWORD = new Set(
 see hidden redacted removed blank empty not no yes is was will does doesn't isn't won't can't cannot doesnt isnt
 the a an my your his her our their this that it and or but for to of in on with at by from
 link email mail sent please change changing update updated field protected manager policy strength requirements
-vergessen falsch geändert zurückgesetzt oublié incorrect olvidada incorrecta`.split(/\s+/),
+vergessen falsch geändert zurückgesetzt oublié olvidada incorrecta`.split(/\s+/),
 );
 
 /** For "my password is X": X must look like a password (digit, symbol or mixed case) or be quoted. */
@@ -61,7 +61,7 @@ const PASSWORD_LABEL = String.raw`(?<![\p{L}])(?:password|passwort|passcode|pass
 
 const RULES: Rule[] = [
   // Private key blocks.
-  { pattern: /(?<v>-----BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY-----[\s\S]*?-----END (?:[A-Z0-9]+ )*PRIVATE KEY-----)/dg },
+  { pattern: /(?<v>-----BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY-----[\s\S]{0,20000}?-----END (?:[A-Z0-9]+ )*PRIVATE KEY-----)/dg },
   // AWS access key ids.
   { pattern: /(?<![A-Za-z0-9])(?<v>(?:AKIA|ASIA|AGPA|AIDA|AROA|ANPA|ANVA|AIPA|ABIA|ACCA)[A-Z0-9]{16})(?![A-Za-z0-9])/dg },
   // GitHub, GitLab, npm, PyPI, Slack, Stripe, Google, SendGrid, Shopify, OpenAI-style keys.
@@ -76,11 +76,11 @@ const RULES: Rule[] = [
   { pattern: /\b[Bb]earer\s+(?<v>[A-Za-z0-9\-._~+/]{12,}=*)/dg },
   { pattern: /\bAuthorization\s*[:=]\s*(?:Basic|Token|Digest)?\s*(?<v>[A-Za-z0-9\-._~+/]{12,}=*)/dgi },
   // Credentials inside URLs: scheme://user:password@host.
-  { pattern: /\b[a-z][a-z0-9+.-]*:\/\/[^\s:/@]+:(?<v>[^\s@/]+)@/dgi },
+  { pattern: /\b[a-z][a-z0-9+.-]{0,20}:\/\/[^\s:/@]{1,100}:(?<v>[^\s@/]{1,200})@/dgi },
   // Passwords after a label: "password: x", "Passwort = x".
   {
     pattern: new RegExp(String.raw`${PASSWORD_LABEL}[ \t]*[:=][ \t]*\n?[ \t]*(?:${QUOTED}|${BARE})`, 'dgiu'),
-    accept: (v) => !NOT_A_PASSWORD.has(v.toLowerCase().replace(/[.!?]+$/, '')) && !/^[*•·x]+$/i.test(v) && !v.startsWith('⟦'),
+    accept: (v) => !NOT_A_PASSWORD.has(v.toLowerCase().replace(/[.!?]+$/, '')) && !/^[*•·x]+$/i.test(v) && !v.startsWith('⟦') && !v.endsWith(':'),
   },
   // "my password is x", "Passwort ist x", "le mot de passe est x", "changed my password to x".
   {
