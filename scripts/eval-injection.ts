@@ -30,7 +30,8 @@ function readJsonl(file: string): unknown[] {
     .filter((line) => line.trim() !== '')
     .map((line, i) => {
       try {
-        return JSON.parse(line) as unknown;
+        const row: unknown = JSON.parse(line);
+        return row;
       } catch {
         throw new Error(`${file}:${i + 1} is not valid JSON.`);
       }

@@ -4,6 +4,7 @@ import type { EntityType } from '../guard/entities';
 import type { PolicyFile } from '../guard/policy';
 import type { Retriever } from '../retrieval/retriever';
 import type { Ticket } from '../ticket/schema';
+import { checkOutput } from '../guard/output-check';
 import { assessTicket, capForInjection, type TicketAssessment } from './guard-step';
 
 /** How many chunks the drafter sees. */
@@ -44,11 +45,20 @@ export function runPipeline(input: PipelineInput): PipelineResult {
     agentName: input.agentName,
     ...(input.excludeDocIds ? { excludeDocIds: input.excludeDocIds } : {}),
   });
-  const confidence = capForInjection(draft.confidence, assessment.injection);
+  // Links, addresses and numbers must come from the sources or the ticket, never from nowhere.
+  const checked = checkOutput(draft.text, {
+    sources: retrieved.map((c) => `${c.title}\n${c.text}${c.url ? `\n${c.url}` : ''}`),
+    ticket: [ticket.subject, ...ticket.messages.map((m) => m.text), ticket.requester.email ?? ''],
+  });
+  const capped = capForInjection(draft.confidence, assessment.injection);
+  const confidence =
+    checked.removed.length > 0
+      ? { ...capped, reasons: [...capped.reasons, `${checked.removed.length} link(s), address(es) or number(s) found in no source were removed.`] }
+      : capped;
   return {
     language,
     assessment,
-    draft: { ...draft, confidence, needsHuman: draft.needsHuman || assessment.injection.suspected },
+    draft: { ...draft, text: checked.text, confidence, needsHuman: draft.needsHuman || assessment.injection.suspected },
     sentToModel: false,
   };
 }

@@ -284,6 +284,7 @@ function newInstructionsWeight(p: Prepared): number {
     best = Math.max(best, 0.65);
   }
   if (/\bnew (?:instructions?|directives?|orders)\s*(?:from [^:.]{1,40})?:|\bneue anweisungen\s*:|\bnouvelles instructions\s*:|\bnuevas instrucciones\s*:/.test(p.flat)) best = Math.max(best, 0.4);
+  if (/\byour (?:job|task|role|purpose|goal|mission) (?:now|from now on|today) (?:is|will be)\b/.test(p.flat)) best = Math.max(best, 0.55);
   if (/\bnew (?:rules?|instructions?|directives?|tasks?|orders?|policy) for (?:you|the (?:assistant|ai|bot|model))\b|\b(?:neue (?:regel|anweisung)|nouvelle (?:regle|consigne)|nueva (?:regla|instruccion)) (?:fur dich|pour toi|pour vous|para ti)\b/.test(p.flat)) best = Math.max(best, 0.6);
   if (/\btreat (?:everything|all|the text|what follows) (?:after|below|following) (?:this|here) as\b|\bthe following (?:overrides|replaces|supersedes) (?:your|the|all)\b/.test(p.flat)) best = Math.max(best, 0.6);
   if (/\b(?:policy|admin|administrator|priority|system|security|safety|developer) override\b/.test(p.flat)) best = Math.max(best, 0.5);
@@ -346,6 +347,8 @@ function personaWeight(p: Prepared): number {
   hit(/\b(?:an? |the )?(?:assistant|ai|bot|model|version of you) (?:who|that|which) (?:hates|ignores|breaks|has no|doesn't follow|does not follow|never follows) (?:any |the )?(?:rules|guidelines|restrictions|limits|policies)\b/, 0.5);
   hit(/\byou (?:work|answer|report) (?:for|to) me (?:now|from now on)\b/, 0.45);
   hit(/\byou (?:must|will|should|shall) (?:now )?(?:act|behave|pose|serve) as\b/, 0.4);
+  hit(/\b(?:act|behave|pose|respond) as (?:an? |the |my )?(?:system administrator|sysadmin|administrator|admin|root|superuser|super user|developer|hacker|lawyer|doctor|manager|supervisor|ceo|owner of (?:this|the) (?:shop|company|store))\b/, 0.45);
+  hit(/\bwhatever (?:model|ai|assistant|bot|system|llm) you are\b/, 0.5);
   e.hit(/\bDAN\b/.test(p.raw), 0.5);
   hit(/\bas an? (?:unrestricted|unfiltered|uncensored|jailbroken|evil|rogue|free|unlimited) (?:ai|assistant|model|bot|version)\b/, 0.55);
   hit(/\b(?:compliance|safety|filter|guard|restricted|moderation|censorship|ethics) mode (?:off|disabled|deactivated|removed)\b/, 0.5);
@@ -370,7 +373,7 @@ const SYS_NAMED =
   /\bsystem[ _-]?prompt\b|\bsystemprompts?\b|\bsystemanweisung(?:en)?\b|\bprompt (?:systeme|du systeme|del sistema|de sistema)\b|\binstrucciones del sistema\b|\bpre-?prompt\b|\b(?:initial|original|hidden|secret) (?:prompt|instructions)\b/;
 /** The assistant's instructions, described: counts with a verb that asks to see them. */
 const SYS_EXPLICIT =
-  /\bsystem[ _-]?prompt\b|\b(?:your|the exact|the full|the whole|the entire|the complete|the original|the initial|the first|the hidden|the secret|your exact|your full|your original|your initial|your hidden) prompt\b(?!\s+(?:delivery|response|reply|service|payment|refund|action|attention|dispatch|shipping|answer|help))|\bprompt (?:that|which) (?:was|were|is) (?:loaded|given|used|set)\b|\b(?:hidden|secret|internal|confidential) (?:rules|guidance|directives)\b(?=.*\b(?:you|your)\b)|\bsystem message\b|\bsystem instructions?\b|\bsystemprompts?\b|\bsystem-prompt\b|\bsystemanweisung(?:en)?\b|\bprompt (?:systeme|du systeme|del sistema|de sistema)\b|\binstructions? (?:systeme|du systeme)\b|\binstrucciones del sistema\b|\b(?:initial|original|hidden|secret|internal|confidential) (?:prompt|instructions|rules|guidelines)\b|\bpre-?prompt\b|\bdeveloper (?:message|instructions|prompt)\b|\bcontents? of your (?:instructions|prompt|rules)\b|\b(?:instructions|rules|guidelines) (?:that )?you (?:were|have been|'ve been) (?:given|told)\b|\b(?:instructions|rules) were you given\b|\brules you were told\b|\byour (?:full|entire|complete) (?:instructions|prompt|configuration)\b|\b(?:everything|all|what) you (?:were|have been|'ve been) (?:told|given|instructed)\b|\bbefore (?:the|this|my) (?:ticket|message|email)(?: text)? (?:began|started|begins|starts)\b/;
+  /\bsystem[ _-]?prompt\b|\b(?:your|the exact|the full|the whole|the entire|the complete|the original|the initial|the first|the hidden|the secret|your exact|your full|your original|your initial|your hidden) prompt\b(?!\s+(?:delivery|response|reply|service|payment|refund|action|attention|dispatch|shipping|answer|help))|\bprompt (?:that|which) (?:was|were|is) (?:loaded|given|used|set)\b|\b(?:hidden|secret|internal|confidential) (?:rules|guidance|directives)\b(?=.*\b(?:you|your)\b)|\bsystem message\b|\bsystem instructions?\b|\bsystemprompts?\b|\bsystem-prompt\b|\bsystemanweisung(?:en)?\b|\bprompt (?:systeme|du systeme|del sistema|de sistema)\b|\binstructions? (?:systeme|du systeme)\b|\binstrucciones del sistema\b|\b(?:initial|original|hidden|secret|internal|confidential) (?:prompt|instructions|rules|guidelines)\b|\bpre-?prompt\b|\bdeveloper (?:message|instructions|prompt)\b|\bcontents? of your (?:instructions|prompt|rules)\b|\b(?:instructions|rules|guidelines) (?:that )?you (?:were|have been|'ve been) (?:given|told)\b|\b(?:instructions|rules) were you given\b|\brules you were told\b|\byour (?:full|entire|complete) (?:instructions|prompt|configuration)\b|\b(?:everything|all|what) you (?:were|have been|'ve been) (?:told|given|instructed)\b|\bbefore (?:the|this|my) (?:ticket|message|email)(?: text)? (?:began|started|begins|starts)\b|\b(?:text|words|content|instructions|messages?) (?:that )?(?:came|comes|appears?|is|was|were) (?:before|above) (?:my|this|the) (?:ticket|message|email|question)\b/;
 const SYS_WEAK =
   /\byour (?:instructions|prompt|rules|guidelines|configuration|directives|programming)\b(?!\s+(?:for|about|on|regarding|when|if|to|in case|say)\b)|\b(?:rules|instructions|guidelines|policies) (?:that |which )?you (?:follow|obey|operate under|run on|work under)\b(?!\s+(?:for|about|on|regarding|when|if|with)\b)|\bdeine[n]? (?:anweisungen|regeln|konfiguration)\b|\b(?:tes|vos|ton|votre) (?:instructions|consignes|regles|configuration)\b|\b(?:tus|sus) (?:instrucciones|reglas|configuracion)\b/;
 const LEAK_VERBS =
@@ -399,7 +402,7 @@ function promptLeakWeight(p: Prepared): number {
  * "please", "then" …), or after "you must", "could you", "and".
  */
 const COMMAND_LEAD =
-  /^(?:(?:[\w'.-]+\s+){0,7}[\w'.-]+\s*[:,\u2014\u2013]\s*)?(?:(?:please|kindly|now|then|also|and|just|first|finally|immediately|quickly|silently|secretly|simply|next|afterwards|after that|bitte|s'il te plait|por favor)(?:[\s,]+|$))*$/;
+  /^(?:(?:[\w'.-]+\s+){0,7}[\w'.-]+\s*[:,\u2014\u2013]\s*)?(?:(?:please|kindly|now|then|also|and|just|first|finally|immediately|quickly|silently|secretly|quietly|discreetly|simply|next|afterwards|after that|bitte|s'il te plait|por favor)(?:[\s,]+|$))*$/;
 const COMMAND_TAIL =
   /(?:\byou (?:must|should|need to|have to|will|are to|shall)(?: also| now)?|\b(?:can|could|would|will) you(?: please| also)?|\bi (?:want|need) you to|\bmake sure (?:to|you)|\bbe sure to|\bremember to|\bdon't forget to|\b(?:and|then|also)|,|\b(?:doit|muss|soll|debe|must|should|shall)|\b(?:is|are) (?:required|instructed|authori[sz]ed|expected) to)\s*$/;
 
@@ -428,12 +431,12 @@ const SEND_VERB =
   /\b(?:send|forward|e-?mail(?!\s+(?:address|addresses|account|accounts|client|notifications?|updates?|list|thread|messages?|from|to me))|mail|post|upload|transmit|copy|bcc|cc|leak|share|export|submit|append|include|attach|paste|list|output|print|dump|sende\w*|schick\w*|leite\w*|ubermittle\w*|envoie\w*|envoyez|transfere\w*|transmets|transmettez|envia\w*|envie\w*|reenvia\w*|manda\w*|comparte\w*)\b/;
 /** Data no customer asks to have sent for their own sake: other people's, credentials, internals. */
 const SENSITIVE =
-  /\b(?:tickets|other customers?|all customers|customers' |customer (?:list|data|records|details|database|emails)|user data|card (?:details|numbers?)|credit card numbers|passwords?|credentials|api keys?|tokens|secrets|internal notes?|system prompt|database|email addresses|phone numbers|kundendaten|kundenliste|donnees (?:client|clients)|datos (?:del cliente|de clientes)|previous messages|other tickets|internal (?:data|documents|macros?)|admin (?:dashboard|panel|login|password|credentials|link|url)|(?:staff|internal|employee) (?:discount )?codes?)\b/;
+  /\b(?:tickets|other customers?|all customers|customers' |customer (?:list|data|records|details|database|emails)|user data|card (?:details|numbers?)|credit card numbers|passwords?|credentials|api keys?|tokens|secrets|internal notes?|system prompt|database|email addresses|phone numbers|kundendaten|kundenliste|donnees (?:client|clients)|datos (?:del cliente|de clientes)|previous messages|other tickets|internal (?:data|documents|macros?)|admin (?:dashboard|panel|login|password|credentials|link|url)|(?:every|all|other) user accounts?|user accounts|(?:staff|internal|employee) (?:discount )?codes?)\b/;
 /** The conversation itself: only suspicious together with other signs of speaking to the assistant. */
 const CONVERSATION =
   /\b(?:conversation|chat (?:history|log)|(?<!(?:order|purchase|payment|my|our|account|delivery|tracking) )history|transcript|thread|gesprachsverlauf|verlauf|historique|historial)\b/;
 const DESTINATION =
-  /[\w.+-]+@[\w-]+(?:\.[\w-]+)+|https?:\/\/|\bto me\b|\b(?:in|into|to|at the end of) (?:your|the) (?:reply|answer|response|draft)\b|\bdans (?:ta|votre) reponse\b|\bin (?:deiner|ihrer) antwort\b|\ben (?:tu|su) respuesta\b|\ba l'adresse\b|\ban (?:die )?adresse\b/;
+  /[\w.+-]+@[\w-]+(?:\.[\w-]+)+|https?:\/\/|\bto me\b|\b(?:in|into|to|at)(?: the (?:end|start|top|bottom) of)? (?:your|the) (?:reply|answer|response|draft)\b|\bdans (?:ta|votre) reponse\b|\bin (?:deiner|ihrer) antwort\b|\ben (?:tu|su) respuesta\b|\ba l'adresse\b|\ban (?:die )?adresse\b/;
 
 function exfiltrationWeight(p: Prepared): number {
   let best = 0;
@@ -492,8 +495,8 @@ function replyControlWeight(p: Prepared): number {
   hit(/\b(?:respond|reply|answer|write back)\s+(?:to (?:the )?(?:customer|user|them)\s+)?(?:only\s+)?with\s+(?:only\s+)?(?:this|the following|these)?\s*(?:exact\s+)?(?:text|words|wording|phrase|message|sentence)?\s*["':]/, 0.45);
   hit(/\b(?:respond|reply|answer)\s+only\s+with\b|\b(?:antworte|antworten sie) nur mit\b|\brepon(?:ds|dez) uniquement\b|\bresponde (?:solo|unicamente) con\b/, 0.35);
   hit(/\b(?:respond|reply|answer|write)\s+(?:only\s+)?with\s+(?:only\s+)?["'][^"']{1,80}["']\s*(?:and nothing else|only|$|\.)/, 0.45);
-  hit(/\b(?:classify|tag|label|mark|flag|prioriti[sz]e) (?:this|the) (?:ticket|case|request|email) as\b/, 0.3);
-  hit(/\b(?:every|each|all|your|the) (?:answers?|repl(?:y|ies)|responses?|drafts?) (?:must|should|shall|will|has to|have to) (?:end|start|begin|include|contain|say|mention|close|open)\b/, 0.5);
+  hit(/\b(?:classify|tag|label|flag|prioriti[sz]e) (?:this|the) (?:ticket|case|request|email) as\b/, 0.3);
+  hit(/\b(?:every|each|all|your|the)(?: next| first| following)? (?:answers?|repl(?:y|ies)|responses?|drafts?) (?:must|should|shall|will|has to|have to) (?:end|start|begin|include|contain|say|mention|close|open)\b/, 0.5);
   hit(/\b(?:include|add|insert|put)\s+(?:a|this|the|my)\s+link\b[^.]{0,40}https?:\/\//, 0.45);
   hit(/\byou (?:have|now have|are given|got) (?:my |full |the |explicit )?(?:permission|authori[sz]ation|clearance|approval)\b/, 0.35);
   hit(/\b(?:this|the following) exact (?:text|words|wording)\b/, 0.45);
@@ -512,20 +515,26 @@ const UNCHECKED =
   /\b(?:automatically|automatisch|automatiquement|automaticamente|without (?:any )?(?:approval|verification|checks?|checking|review|confirmation|asking|a human|human (?:approval|review)|questions)|no (?:approval|verification|questions asked|human)|(?:do not|don't|never) ask|ohne (?:ruckfrage|prufung|genehmigung|nachfrage)|sans (?:verification|validation|approbation)|sin (?:verificacion|aprobacion|revision)|pre-?approved|(?:is|are) (?:authori[sz]ed|allowed|permitted) to|immediately)\b/;
 
 function actionWeight(p: Prepared): number {
-  let best = 0;
+  const e = evidence();
+  let unchecked = 0;
   for (const s of p.sentences) {
-    if (REFUND_OBJECT.test(s) && UNCHECKED.test(s) && (REFUND_VERB.test(s) || /pre-?approved/.test(s))) best = Math.max(best, 0.45);
+    if (REFUND_OBJECT.test(s) && UNCHECKED.test(s) && (REFUND_VERB.test(s) || /pre-?approved/.test(s))) unchecked = 0.45;
   }
-  if (/\bmark (?:this|the) (?:order|ticket|case|request) as (?:refunded|resolved|solved|paid|approved|closed)\b/.test(p.flat)) best = Math.max(best, 0.3);
+  e.hit(unchecked > 0, unchecked);
+  e.hit(/\bmark (?:this|the) (?:order|ticket|case|request) as (?:refunded|resolved|solved|paid|approved|closed)\b/.test(p.flat), 0.3);
+  e.hit(/\b(?:close|resolve|delete|merge|reassign) (?:all|every|any) (?:other |open |of the )*(?:tickets|cases|requests|orders)\b|\b(?:grant|approve|accept) (?:every|all|any) (?:request|claim|refund|demand)s?\b/.test(p.flat), 0.4);
+  e.hit(/\byou(?:'re| are) (?:now )?(?:authori[sz]ed|allowed|permitted|cleared) to (?:issue|approve|grant|give|refund|credit|send|share|reveal|disclose|close|delete)\b/.test(p.flat), 0.4);
+  let tool = 0;
   const TOOL = /\b(?:call|invoke|trigger|use|run|execute) (?:the )?[\w-]+ (?:tool|function|action|plugin|api|endpoint)\b/;
   for (const s of p.sentences) {
     if (!commanded(s, TOOL)) continue;
-    best = Math.max(best, /\b(?:refund|credit|voucher|coupon|email|send|delete|transfer|payment|discount)\b|\bamount\s*=/.test(s) ? 0.55 : 0.35);
+    tool = Math.max(tool, /\b(?:refund|credit|voucher|coupon|email|send|delete|transfer|payment|discount)\b|\bamount\s*=/.test(s) ? 0.55 : 0.35);
   }
-  return best;
+  e.hit(tool > 0, tool);
+  return e.total();
 }
 
-const AI_VOCATIVE = '(?:ai|a\\.i\\.|ai assistant|assistant|support assistant|language model|llm|chatbot|chatgpt|gpt|copilot|support bot|bot|ki|ia|asistente|assistent)';
+const AI_VOCATIVE = '(?:ai|a\\.i\\.|ai assistant|ai agent|ai model|assistant|support assistant|language model|llm|chatbot|chatgpt|gpt|copilot|support bot|bot|ki|ia|asistente|assistent)';
 
 function addressWeight(p: Prepared): number {
   const f = p.flat;
@@ -581,7 +590,7 @@ function directiveWeight(p: Prepared): number {
 function concealmentWeight(p: Prepared): number {
   let best = 0;
   if (/\b(?:do not|don't|dont|never)\s+(?:mention|tell|inform|notify|alert|reveal|disclose|show|let)\s+(?:this\s+|it\s+|that\s+|anything\s+)?(?:to\s+)?(?:the\s+)?(?:agent|agents|human|user|customer|operator|support (?:agent|staff|team)|anyone|staff|reviewer|moderator)\b/.test(p.flat)) best = 0.45;
-  if (/\b(?:silently|secretly|covertly|without (?:telling|informing|notifying|alerting|letting) (?:the )?(?:agent|human|user|customer|anyone|staff))\b/.test(p.flat)) best = Math.max(best, 0.35);
+  if (/\b(?:silently|secretly|covertly|quietly|discreetly|without (?:telling|informing|notifying|alerting|letting) (?:the )?(?:agent|human|user|customer|anyone|staff))\b/.test(p.flat)) best = Math.max(best, 0.35);
   return best;
 }
 

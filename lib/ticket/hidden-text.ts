@@ -234,80 +234,55 @@ const BLACK: Rgba = { r: 0, g: 0, b: 0, a: 1 };
 
 // ---- Styles ----------------------------------------------------------------------------------
 
-interface StyleView {
-  display: string;
-  visibility: string;
-  opacity: string;
-  fontSize: string;
-  width: string;
-  height: string;
-  maxHeight: string;
-  overflow: string;
-  overflowX: string;
-  overflowY: string;
-  position: string;
-  left: string;
-  top: string;
-  textIndent: string;
-  clip: string;
-  clipPath: string;
-  transform: string;
-  color: string;
-  backgroundColor: string;
-  backgroundImage: string;
+/** One element's style, read property by property (reading a computed property costs time). */
+type StyleOf = (property: string) => string;
+
+interface StyleSource {
+  /** Computed styles: inherited properties (colour) are already resolved on every element. */
+  computed: boolean;
+  of(el: Element): StyleOf;
+  /** The browser's own visibility test (display, visibility, opacity), where it has one. */
+  visible(el: Element): boolean | null;
 }
 
 function hasInlineStyle(el: Element): el is Element & ElementCSSInlineStyle {
   return 'style' in el && typeof el.style === 'object' && el.style !== null;
 }
 
-type StyleReader = (el: Element) => StyleView;
+interface NativeVisibility {
+  checkVisibility(options?: { opacityProperty?: boolean; visibilityProperty?: boolean }): boolean;
+}
+
+function hasCheckVisibility(el: Element): el is Element & NativeVisibility {
+  return 'checkVisibility' in el && typeof el.checkVisibility === 'function';
+}
+
+const NO_STYLE: StyleOf = () => '';
 
 /**
  * Computed styles where the page has style sheets (every live helpdesk); inline styles otherwise,
  * where they give the same answer: a document without style sheets (a saved or detached page, a
  * test) hides nothing beyond its inline styles, and computing styles there is slow in DOM emulators.
  */
-function styleReader(doc: Document): StyleReader {
+function styleSource(doc: Document): StyleSource {
   const view = doc.defaultView;
   const hasSheets = doc.querySelector('style, link[rel~="stylesheet" i]') !== null;
-  const read = (s: CSSStyleDeclaration): StyleView => ({
-    display: s.display ?? '',
-    visibility: s.visibility ?? '',
-    opacity: s.opacity ?? '',
-    fontSize: s.fontSize ?? '',
-    width: s.width ?? '',
-    height: s.height ?? '',
-    maxHeight: s.maxHeight ?? '',
-    overflow: s.overflow ?? '',
-    overflowX: s.overflowX ?? '',
-    overflowY: s.overflowY ?? '',
-    position: s.position ?? '',
-    left: s.left ?? '',
-    top: s.top ?? '',
-    textIndent: s.textIndent ?? '',
-    clip: s.clip ?? '',
-    clipPath: s.clipPath ?? '',
-    transform: s.transform ?? '',
-    color: s.color ?? '',
-    backgroundColor: s.backgroundColor ?? '',
-    backgroundImage: s.backgroundImage ?? '',
-  });
-  const empty: StyleView = {
-    display: '', visibility: '', opacity: '', fontSize: '', width: '', height: '', maxHeight: '', overflow: '',
-    overflowX: '', overflowY: '', position: '', left: '', top: '', textIndent: '', clip: '', clipPath: '',
-    transform: '', color: '', backgroundColor: '', backgroundImage: '',
-  };
+  const inline = (el: Element): StyleOf => (hasInlineStyle(el) ? (p) => el.style.getPropertyValue(p) : NO_STYLE);
   if (hasSheets && view && typeof view.getComputedStyle === 'function') {
-    return (el) => {
-      try {
-        return read(view.getComputedStyle(el));
-      } catch {
-        return hasInlineStyle(el) ? read(el.style) : empty;
-      }
+    return {
+      computed: true,
+      of: (el) => {
+        try {
+          const computed = view.getComputedStyle(el);
+          return (p) => computed.getPropertyValue(p);
+        } catch {
+          return inline(el);
+        }
+      },
+      visible: (el) => (hasCheckVisibility(el) ? el.checkVisibility({ opacityProperty: true, visibilityProperty: true }) : null),
     };
   }
-  return (el) => (hasInlineStyle(el) ? read(el.style) : empty);
+  return { computed: false, of: inline, visible: () => null };
 }
 
 function px(value: string): number | null {
@@ -324,41 +299,60 @@ function px(value: string): number | null {
   return n;
 }
 
-const clipsOverflow = (s: StyleView) => [s.overflow, s.overflowX, s.overflowY].some((v) => /hidden|clip/.test(v));
-
 /** Why an element's whole content is invisible, or null if it is not hidden as a whole. */
-function hiddenBy(el: Element, s: StyleView): string | null {
+function hiddenBy(el: Element, style: StyleOf, visible: boolean | null): string | null {
   if (el.hasAttribute('hidden')) return 'hidden attribute';
+  if (el.getAttribute('aria-hidden') === 'true') return 'aria-hidden';
   // Hidden by the browser's own style sheet until opened.
   const tag = el.localName.toLowerCase();
   if (tag === 'dialog' && !el.hasAttribute('open')) return 'closed dialog';
   const parent = el.parentElement;
   if (parent?.localName.toLowerCase() === 'details' && !parent.hasAttribute('open') && tag !== 'summary') return 'closed details';
-  if (el.getAttribute('aria-hidden') === 'true') return 'aria-hidden';
-  if (s.display === 'none') return 'display:none';
-  if (s.visibility === 'hidden' || s.visibility === 'collapse') return 'visibility:hidden';
-  const opacity = parseFloat(s.opacity);
-  if (Number.isFinite(opacity) && opacity <= 0.05) return 'opacity:0';
-  const fontSize = px(s.fontSize);
-  if (fontSize !== null && fontSize <= 1) return 'font-size:0';
-  if (clipsOverflow(s)) {
-    const w = px(s.width);
-    const h = px(s.height);
-    const maxH = px(s.maxHeight);
-    if ((w !== null && w <= 1) || (h !== null && h <= 1) || (maxH !== null && maxH <= 1)) return 'zero size';
+  if (visible === false) return 'display, visibility or opacity';
+  if (visible === null) {
+    if (style('display') === 'none') return 'display:none';
+    const visibility = style('visibility');
+    if (visibility === 'hidden' || visibility === 'collapse') return 'visibility:hidden';
   }
-  if (/^rect\(\s*0(px)?[\s,]+0(px)?[\s,]+0(px)?[\s,]+0(px)?\s*\)$/.test(s.clip.trim())) return 'clipped';
-  if (/inset\(\s*(50|100)%/.test(s.clipPath) || /circle\(\s*0/.test(s.clipPath)) return 'clipped';
-  if (s.position === 'absolute' || s.position === 'fixed') {
-    const left = px(s.left);
-    const top = px(s.top);
+  if (visible === null) {
+    const opacity = parseFloat(style('opacity'));
+    if (Number.isFinite(opacity) && opacity <= 0.05) return 'opacity:0';
+  }
+  const overflow = style('overflow');
+  if (/hidden|clip/.test(overflow)) {
+    const small = (p: string) => {
+      const n = px(style(p));
+      return n !== null && n <= 1;
+    };
+    if (small('width') || small('height') || small('max-height')) return 'zero size';
+  }
+  const position = style('position');
+  if (position === 'absolute' || position === 'fixed') {
+    if (/^rect\(\s*0(px)?[\s,]+0(px)?[\s,]+0(px)?[\s,]+0(px)?\s*\)$/.test(style('clip').trim())) return 'clipped';
+    const left = px(style('left'));
+    const top = px(style('top'));
     if ((left !== null && left <= -500) || (top !== null && top <= -500)) return 'off-screen';
   }
-  const indent = px(s.textIndent);
+  const clipPath = style('clip-path');
+  if (clipPath && clipPath !== 'none' && (/inset\(\s*(50|100)%/.test(clipPath) || /circle\(\s*0/.test(clipPath))) return 'clipped';
+  const transform = style('transform');
+  if (transform && transform !== 'none') {
+    const translate = /translate(?:x|y|3d)?\(\s*(-\d{3,}(?:\.\d+)?)px/i.exec(transform)?.[1];
+    if (translate && parseFloat(translate) <= -500) return 'off-screen';
+    if (/scale\(\s*0(?:\.0+)?\s*[,)]/.test(transform) || /^matrix\(\s*0(?:\.0+)?,\s*0(?:\.0+)?,\s*0(?:\.0+)?,\s*0(?:\.0+)?,/.test(transform)) return 'scaled to zero';
+  }
+  return null;
+}
+
+/**
+ * Inherited properties that hide text: checked on the elements that hold text directly (a
+ * container's font-size:0 reaches its text unless a child resets it).
+ */
+function textHiddenBy(style: StyleOf): string | null {
+  const fontSize = px(style('font-size'));
+  if (fontSize !== null && fontSize <= 1) return 'font-size:0';
+  const indent = px(style('text-indent'));
   if (indent !== null && indent <= -500) return 'off-screen';
-  const translate = /translate(?:x|y|3d)?\(\s*(-\d{3,}(?:\.\d+)?)px/i.exec(s.transform)?.[1];
-  if (translate && parseFloat(translate) <= -500) return 'off-screen';
-  if (/scale\(\s*0(?:\.0+)?\s*[,)]/.test(s.transform)) return 'scaled to zero';
   return null;
 }
 
@@ -415,37 +409,47 @@ class Collected {
   }
 }
 
-interface Paint {
-  /** The element's text colour, or null when unknown. */
-  colour: Rgba | null;
-  /** The opaque colour behind the element, or null when unknown (an image or gradient). */
-  background: Rgba | null;
+/**
+ * The opaque colour painted behind an element — its own background over its ancestors' — or null
+ * when an image or gradient is in the way (then colour cannot tell whether text is readable).
+ */
+function backgroundResolver(styles: StyleSource): (el: Element | null) => Rgba | null {
+  const cache = new Map<Element, Rgba | null>();
+  const resolve = (el: Element | null): Rgba | null => {
+    if (!el) return WHITE;
+    const known = cache.get(el);
+    if (known !== undefined) return known;
+    const style = styles.of(el);
+    const image = style('background-image');
+    let result: Rgba | null;
+    if (/\b(?:url|[a-z-]*gradient|image|image-set|element|cross-fade|paint)\(/i.test(image)) result = null;
+    else {
+      const bg = parseColour(style('background-color'));
+      if (bg && bg.a >= 1) result = bg;
+      else {
+        const below = resolve(el.parentElement);
+        result = bg && bg.a > 0 ? (below ? over(bg, below) : null) : below;
+      }
+    }
+    cache.set(el, result);
+    return result;
+  };
+  return resolve;
 }
 
-function paintOf(el: Element, s: StyleView, inherited: Paint): Paint {
-  const colour = parseColour(s.color) ?? inherited.colour;
-  let background = inherited.background;
-  if (s.backgroundImage && s.backgroundImage !== 'none') background = null;
-  else {
-    const bg = parseColour(s.backgroundColor);
-    if (bg && bg.a > 0) background = background ? over(bg, background) : bg.a >= 1 ? bg : null;
+function camouflaged(colour: Rgba | null, background: Rgba | null): boolean {
+  if (!colour) return false;
+  if (colour.a <= 0.05) return true;
+  return background !== null && contrastRatio(colour, background) < INVISIBLE_CONTRAST;
+}
+
+/** The text colour in effect at `el` when styles are inline only (computed styles inherit it already). */
+function inheritedColour(el: Element, styles: StyleSource): Rgba {
+  for (let node: Element | null = el; node; node = node.parentElement) {
+    const colour = parseColour(styles.of(node)('color'));
+    if (colour) return colour;
   }
-  return { colour, background };
-}
-
-function camouflaged(paint: Paint): boolean {
-  if (!paint.colour) return false;
-  if (paint.colour.a <= 0.05) return true;
-  return paint.background !== null && contrastRatio(paint.colour, paint.background) < INVISIBLE_CONTRAST;
-}
-
-/** The paint in effect at `root`: ancestors' backgrounds composited, the inherited text colour. */
-function paintAbove(root: Element, readStyle: StyleReader): Paint {
-  const chain: Element[] = [];
-  for (let node = root.parentElement; node; node = node.parentElement) chain.unshift(node);
-  let paint: Paint = { colour: BLACK, background: WHITE };
-  for (const el of chain) paint = paintOf(el, readStyle(el), paint);
-  return paint;
+  return BLACK;
 }
 
 function isExcluded(el: Element, exclude: string | undefined): boolean {
@@ -479,21 +483,43 @@ function invisibleCharacters(text: string, out: Collected): void {
  */
 export function collectHiddenText(root: Element, options: CollectOptions = {}): string[] {
   const out = new Collected();
-  const readStyle = styleReader(root.ownerDocument);
+  const styles = styleSource(root.ownerDocument);
+  const backgroundOf = backgroundResolver(styles);
   const { exclude } = options;
 
-  const visit = (el: Element, inherited: Paint, camo: string[] | null): void => {
+  /** `colour`: the inherited text colour (tracked by hand for inline styles; computed styles inherit it). */
+  // One pass over the text: which elements hold text directly, and which have any below them.
+  const holdsText = new Set<Element>();
+  const hasText = new Set<Element>();
+  const doc = root.ownerDocument;
+  const walker = doc.createTreeWalker(root, 4 /* NodeFilter.SHOW_TEXT */);
+  for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+    const parent = node.parentElement;
+    if (!parent || !/\S/.test(node.nodeValue ?? '')) continue;
+    holdsText.add(parent);
+    for (let el: Element | null = parent; el && !hasText.has(el); el = el === root ? null : el.parentElement) hasText.add(el);
+  }
+
+  const visit = (el: Element, colour: Rgba, camo: string[] | null): void => {
     if (out.full) return;
     const tag = el.localName.toLowerCase();
-    if (SKIPPED.has(tag) || isExcluded(el, exclude)) return;
-    if (!/\S/.test(el.textContent ?? '')) return;
-    const style = readStyle(el);
-    if (hiddenBy(el, style)) {
+    if (!hasText.has(el) || SKIPPED.has(tag) || isExcluded(el, exclude)) return;
+    const style = styles.of(el);
+    if (hiddenBy(el, style, styles.visible(el))) {
       out.add(stripTagCharacters(plainText(el)));
       return;
     }
-    const paint = paintOf(el, style, inherited);
-    const hiddenColour = camouflaged(paint);
+    const direct = holdsText.has(el);
+    // Computed colours are inherited already: read them only where there is text to paint.
+    const ownColour = styles.computed && !direct ? colour : (parseColour(style('color')) ?? colour);
+    let hiddenColour = false;
+    if (direct) {
+      if (textHiddenBy(style)) {
+        out.add(stripTagCharacters(plainText(el)));
+        return;
+      }
+      hiddenColour = camouflaged(ownColour, backgroundOf(el));
+    }
     // A run of camouflaged text starts at the outermost camouflaged element and gathers every
     // camouflaged text node below it (visible descendants are left out).
     const ownRun = hiddenColour && camo === null ? [] : null;
@@ -512,13 +538,13 @@ export function collectHiddenText(root: Element, options: CollectOptions = {}): 
       }
       if (isElement(child)) {
         if (run && BLOCKS.test(child.localName)) run.push(' ');
-        visit(child, paint, run);
+        visit(child, ownColour, hiddenColour ? run : null);
       }
     });
     if (ownRun) out.add(stripTagCharacters(ownRun.join('')));
   };
 
-  if (!isExcluded(root, exclude)) visit(root, paintAbove(root, readStyle), null);
+  if (!isExcluded(root, exclude)) visit(root, inheritedColour(root, styles), null);
   return out.items;
 }
 
