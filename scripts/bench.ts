@@ -222,6 +222,7 @@ async function benchExtraction(browser: Awaited<ReturnType<typeof launchWithExte
   const page = await browser.context.newPage();
   const rows: Row[] = [];
   const all: number[] = [];
+  const scans: number[] = [];
   for (const fixture of fixtures) {
     // The saved page's own scripts never run: only its DOM is read.
     await page.setContent(fixture.html.replace(/<script\b[^>]*>[\s\S]*?<\/script>/gi, ''), { waitUntil: 'load' });
@@ -242,8 +243,15 @@ async function benchExtraction(browser: Awaited<ReturnType<typeof launchWithExte
     const messages = parsed && 'messages' in parsed ? Number(parsed.messages) : 0;
     all.push(...samples);
     rows.push(row(`Chromium: read 200-message ${fixture.adapter} thread`, samples, `adapter ${picked}, ${messages} messages`));
+    const scan: unknown = await page.evaluate((runs) => {
+      const time: unknown = Reflect.get(globalThis, 'ticketCopilotTimeHiddenScan');
+      if (typeof time !== 'function') throw new Error('The extraction bundle did not load.');
+      return time(runs);
+    }, 20);
+    if (Array.isArray(scan)) scans.push(...scan.map(Number));
   }
   rows.push(row('Chromium: read a 200-message thread, all adapters', all, 'target p95 ≤ 20 ms'));
+  rows.push(row('Chromium: hidden-text scan of those pages', scans, 'once per new ticket state, not per read'));
   await page.close();
   return rows;
 }
@@ -269,16 +277,13 @@ async function benchBrowser(): Promise<Row[]> {
     const wall: number[] = [];
     for (let r = 0; r < rounds; r++) {
       for (const file of ids) {
-        const subject = await (async () => {
-          const t0 = performance.now();
-          await page.goto(`${demo.url}tickets/${file}`);
-          const expected = (await page.locator('h1').first().textContent())?.trim() ?? '';
-          await panel.getByTestId('ticket-subject').filter({ hasText: expected }).waitFor({ timeout: 10_000 });
-          await panel.getByTestId('draft-text').waitFor({ timeout: 10_000 });
-          wall.push(performance.now() - t0);
-          return expected;
-        })();
-        void subject;
+        const t0 = performance.now();
+        await page.goto(`${demo.url}tickets/${file}`);
+        const expected = (await page.locator('h1').first().textContent())?.trim() ?? '';
+        await panel.getByTestId('ticket-subject').filter({ hasText: expected }).waitFor({ timeout: 10_000 });
+        // A no-AI ticket shows its note instead of a draft; only drafts are timed.
+        await panel.getByTestId('draft-text').or(panel.getByTestId('no-ai-note')).first().waitFor({ timeout: 10_000 });
+        if ((await panel.getByTestId('draft-text').count()) > 0) wall.push(performance.now() - t0);
       }
     }
     await new Promise((r) => setTimeout(r, 300));

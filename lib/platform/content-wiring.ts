@@ -5,7 +5,7 @@ import type { ContentReply, ContentToBackground, NoTicketReason } from '../messa
 import { insertIntoEditor } from '../ticket/editor';
 import { pageSnapshot } from '../ticket/snapshot';
 import { withOverrides, type SelectorOverrides } from '../ticket/overrides';
-import { pickAdapter as pickBaseAdapter, readTicket } from '../ticket/reader';
+import { pickAdapter as pickBaseAdapter, readTicket, withPageSignals } from '../ticket/reader';
 import { overridesFor, watchOverrides } from './overrides';
 import type { Ticket } from '../ticket/schema';
 import { ticketKeyOf } from '../ticket/ticket-key';
@@ -54,7 +54,7 @@ export function startContentScript(ctx: ContentScriptContext): void {
     let next: Ticket | null = null;
     let reason: NoTicketReason | undefined;
     try {
-      next = readTicket(adapter, document, url);
+      next = readTicket(adapter, document, url, { signals: false });
       if (!next) reason = { code: adapter.id === 'generic' ? 'no-conversation' : 'not-a-ticket', adapter: adapter.id };
     } catch (error) {
       const detail = error instanceof Error ? error.message : String(error);
@@ -64,6 +64,14 @@ export function startContentScript(ctx: ContentScriptContext): void {
     const print = next ? `${ticketKeyOf(next)}|${next.messages.length}|${next.subject}` : `none|${url.href}`;
     if (!force && print === fingerprint) return;
     fingerprint = print;
+    // The hidden-text scan walks the page's styles: only for a ticket that is about to be reported.
+    if (next) {
+      try {
+        next = withPageSignals(next, document);
+      } catch (error) {
+        console.warn('Ticket Copilot could not scan the page for hidden text:', error);
+      }
+    }
     ticket = next;
     sendWatch?.abort();
     sendWatch = new AbortController();

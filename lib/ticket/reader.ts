@@ -12,12 +12,19 @@ export function pickAdapter(url: URL, doc: Document, adapters: readonly Helpdesk
   return adapters.find((a) => a.matches(url, doc)) ?? genericAdapter;
 }
 
+/** Text the page hides from the agent (outside the reply editor), as `signals.hiddenText`. */
+export function withPageSignals(ticket: Ticket, doc: Document): Ticket {
+  const hiddenText = pageHiddenText(doc);
+  return hiddenText.length > 0 ? { ...ticket, signals: { ...ticket.signals, hiddenText } } : ticket;
+}
+
 /**
  * Read the ticket on a page with its adapter, clean the customer's messages (quoted history,
- * signatures, phone footers) and guess the language when the helpdesk does not say. Text the
- * page hides from the agent (outside the reply editor) goes to `signals.hiddenText`.
+ * signatures, phone footers) and guess the language when the helpdesk does not say. With
+ * `signals` (the default) the page is also scanned for hidden text; the content script scans
+ * only when the ticket it reads has changed, since the scan costs more than the reading.
  */
-export function readTicket(adapter: HelpdeskAdapter, doc: Document, url: URL): Ticket | null {
+export function readTicket(adapter: HelpdeskAdapter, doc: Document, url: URL, options: { signals?: boolean } = {}): Ticket | null {
   const ticket = adapter.extract(doc, url);
   if (!ticket) return null;
   const messages = ticket.messages
@@ -28,7 +35,6 @@ export function readTicket(adapter: HelpdeskAdapter, doc: Document, url: URL): T
     .map((m) => m.text)
     .join('\n');
   const language = ticket.language ?? guessLanguage(`${ticket.subject}\n${customerText}`);
-  const hiddenText = pageHiddenText(doc);
-  const signals = hiddenText.length > 0 ? { ...ticket.signals, hiddenText } : ticket.signals;
-  return { ...ticket, messages, ...(language ? { language } : {}), signals };
+  const read: Ticket = { ...ticket, messages, ...(language ? { language } : {}) };
+  return options.signals === false ? read : withPageSignals(read, doc);
 }
