@@ -325,7 +325,7 @@ export class CopilotService {
       // The agent may have moved on while we drafted: only attach the draft to the same ticket.
       const current = await this.deps.tabs.get(tabId);
       if (current?.ticketKey !== state.ticketKey) return;
-      await this.deps.tabs.set(tabId, { ...current, draftId: record.draftId, dismissed: false, sent: false, error: null });
+      await this.deps.tabs.set(tabId, { ...current, draftId: record.draftId, dismissed: false, sent: false, error: null, noAi: null });
     } catch (error) {
       const current = await this.deps.tabs.get(tabId);
       if (current) {
@@ -399,7 +399,7 @@ export class CopilotService {
   /** A panel subscribed to a tab: make sure there is a draft (a restarted worker resumes here). */
   async panelOpened(tabId: number): Promise<void> {
     const state = await this.deps.tabs.get(tabId);
-    if (state?.ticket && !state.draftId && !state.dismissed) await this.draftFor(tabId);
+    if (state?.ticket && !state.draftId && !state.dismissed && !state.noAi) await this.draftFor(tabId);
   }
 
   async handlePanel(request: Exclude<PanelRequest, { type: 'subscribe' }>, tabId: number | null): Promise<ActionResult> {
@@ -556,7 +556,7 @@ export class CopilotService {
     if (current) return this.regenerate(current.draftId);
     // After a dismissal, offer something other than what was dismissed.
     const earlier = state.ticketKey ? await this.deps.db.drafts.where('ticketKey').equals(state.ticketKey).sortBy('createdAt') : [];
-    await this.deps.tabs.set(tabId, { ...state, dismissed: false, error: null });
+    await this.deps.tabs.set(tabId, { ...state, dismissed: false, error: null, noAi: null });
     await this.draftFor(tabId, earlier.at(-1));
     return { ok: true };
   }
