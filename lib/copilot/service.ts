@@ -103,6 +103,7 @@ export class CopilotService {
   private readonly listeners = new Set<Listener>();
   private readonly drafting = new Map<number, Promise<void>>();
   private followedTabId: number | null = null;
+  private readonly readQueues = new Map<number, Promise<void>>();
 
   constructor(private readonly deps: CopilotDeps) {}
 
@@ -204,8 +205,25 @@ export class CopilotService {
   // ── content script ──────────────────────────────────────────────────────────────────────────
 
   /** The content script read its page: a ticket, or none. */
-  async ticketRead(tabId: number, ticket: Ticket | null, readAt: number, active = true, reason?: NoTicketReason): Promise<void> {
+  /**
+   * Reads of one tab are applied one after another, in the order they arrive: two reads in quick
+   * succession (a page still loading, then the ticket) must not overtake each other. A read older
+   * than the one already applied is ignored.
+   */
+  ticketRead(tabId: number, ticket: Ticket | null, readAt: number, active = true, reason?: NoTicketReason): Promise<void> {
+    const before = this.readQueues.get(tabId) ?? Promise.resolve();
+    const run = before.catch(() => undefined).then(() => this.applyTicketRead(tabId, ticket, readAt, active, reason));
+    const settled = run.catch(() => undefined);
+    this.readQueues.set(tabId, settled);
+    void settled.then(() => {
+      if (this.readQueues.get(tabId) === settled) this.readQueues.delete(tabId);
+    });
+    return run;
+  }
+
+  private async applyTicketRead(tabId: number, ticket: Ticket | null, readAt: number, active: boolean, reason?: NoTicketReason): Promise<void> {
     const previous = (await this.deps.tabs.get(tabId)) ?? EMPTY_TAB;
+    if (previous.readAt > readAt) return;
     const key = ticket ? ticketKeyOf(ticket) : null;
     if (active && this.followedTabId !== tabId) await this.follow(tabId);
     if (key && key === previous.ticketKey) {
