@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { TicketSchema } from './ticket/schema';
 import { REASON_CODES } from './testids';
 import { DraftSchema } from './drafting/schema';
+import { ProviderSettingsSchema } from './drafting/provider-settings';
 
 /**
  * The one message contract between the extension's contexts. Everything that arrives from a
@@ -119,3 +120,25 @@ export const FetchPageReply = z.union([
   z.object({ ok: z.literal(false), message: z.string() }),
 ]);
 export type FetchPageReply = z.infer<typeof FetchPageReply>;
+
+// ── options → background: the model provider (the API key stays in the background) ─────────────
+/** Settings as typed on the Options page; the background validates them with ProviderSettingsSchema. */
+const ProviderSettingsDraft = z.record(z.string().max(100), z.unknown());
+
+export const ProviderGetRequest = z.object({ type: z.literal('provider/get') });
+/** `settings.apiKey` absent: keep the stored key; an empty string: clear it. */
+export const ProviderSaveRequest = z.object({ type: z.literal('provider/save'), settings: ProviderSettingsDraft });
+/** Without settings: test the stored ones. A missing `apiKey` means the stored key. */
+export const ProviderTestRequest = z.object({ type: z.literal('provider/test'), settings: ProviderSettingsDraft.optional() });
+export const ProviderRequest = z.discriminatedUnion('type', [ProviderGetRequest, ProviderSaveRequest, ProviderTestRequest]);
+export type ProviderRequest = z.infer<typeof ProviderRequest>;
+
+/** The stored settings as pages may see them: everything but the key. */
+export const PublicProviderSettings = z.object(ProviderSettingsSchema.shape).omit({ apiKey: true });
+export type PublicProviderSettings = z.infer<typeof PublicProviderSettings>;
+
+export const ProviderGetReply = z.object({ settings: PublicProviderSettings.nullable(), hasKey: z.boolean() });
+export type ProviderGetReply = z.infer<typeof ProviderGetReply>;
+/** The answer to `provider/save` and `provider/test`: one sentence for the agent. */
+export const ProviderResultReply = z.object({ ok: z.boolean(), message: z.string(), hasKey: z.boolean().optional() });
+export type ProviderResultReply = z.infer<typeof ProviderResultReply>;

@@ -17,6 +17,8 @@ import { siteOverridesItem } from '../../lib/platform/overrides';
 import { invalidSelectors, type OverrideField, type SelectorOverrides } from '../../lib/ticket/overrides';
 import { SelectorOverridesSchema, SiteOverridesSchema } from '../../lib/ticket/overrides-schema';
 import { SiteAddressError, sitePattern } from '../../lib/sites/hosted';
+import { ProviderSection } from '../../components/ProviderSection';
+import { useProvider } from './useProvider';
 
 function useStoredOverrides() {
   const [value, setValue] = useState<Record<string, SelectorOverrides>>({});
@@ -44,6 +46,7 @@ export function OptionsApp() {
   }, []);
 
   const sites = useSites();
+  const provider = useProvider();
   const guard = useGuardSettings();
   const storedOverrides = useStoredOverrides();
   const [overrideErrors, setOverrideErrors] = useState<Partial<Record<OverrideField, string>>>({});
@@ -117,6 +120,10 @@ export function OptionsApp() {
             {message.text}
           </p>
         )}
+      </section>
+      <section className="draft" aria-labelledby="model-heading">
+        <h2 id="model-heading">Model</h2>
+        <ProviderSection {...provider} />
       </section>
       <section className="draft" aria-labelledby="sites-heading">
         <h2 id="sites-heading">Sites</h2>

@@ -16,6 +16,7 @@ import { db } from './database';
 import { loadSampleKb } from './sample-kb';
 import { SessionTabStore } from './session-tab-store';
 import { wireSiteAccess } from './site-access';
+import { wireProviderMessages } from './provider-messages';
 import { disabledPiiItem, getPolicy } from './guard-settings';
 import { isEntityType, type EntityType } from '../guard/entities';
 
@@ -143,6 +144,7 @@ export function startBackground(): CopilotService {
   browser.tabs.onRemoved.addListener((tabId) => void service.tabClosed(tabId));
 
   wireSiteAccess();
+  wireProviderMessages();
   browser.runtime.onInstalled.addListener(({ reason }) => {
     if (reason === 'install') void browser.tabs.create({ url: browser.runtime.getURL('/welcome.html') });
   });
