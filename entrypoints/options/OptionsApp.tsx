@@ -13,25 +13,9 @@ import { useGuardSettings } from './useGuardSettings';
 import { KbManager } from '../../components/KbManager';
 import { useKb } from './useKb';
 import { OverridesSection } from '../../components/OverridesSection';
-import { siteOverridesItem } from '../../lib/platform/overrides';
-import { invalidSelectors, type OverrideField, type SelectorOverrides } from '../../lib/ticket/overrides';
-import { SelectorOverridesSchema, SiteOverridesSchema } from '../../lib/ticket/overrides-schema';
-import { SiteAddressError, sitePattern } from '../../lib/sites/hosted';
+import { useOverrides } from './useOverrides';
 import { ProviderSection } from '../../components/ProviderSection';
 import { useProvider } from './useProvider';
-
-function useStoredOverrides() {
-  const [value, setValue] = useState<Record<string, SelectorOverrides>>({});
-  useEffect(() => {
-    const apply = (raw: unknown) => {
-      const parsed = SiteOverridesSchema.safeParse(raw);
-      setValue(parsed.success ? parsed.data : {});
-    };
-    void siteOverridesItem.getValue().then(apply);
-    return siteOverridesItem.watch(apply);
-  }, []);
-  return value;
-}
 
 export function OptionsApp() {
   const [agentId, setAgentId] = useState('');
@@ -48,30 +32,7 @@ export function OptionsApp() {
   const sites = useSites();
   const provider = useProvider();
   const guard = useGuardSettings();
-  const storedOverrides = useStoredOverrides();
-  const [overrideErrors, setOverrideErrors] = useState<Partial<Record<OverrideField, string>>>({});
-  const [overrideMessage, setOverrideMessage] = useState<{ ok: boolean; text: string } | null>(null);
-  const saveOverrides = async (address: string, selectors: SelectorOverrides) => {
-    let origin: string;
-    try {
-      origin = sitePattern(address).replace(/\/\*$/, '');
-    } catch (error) {
-      setOverrideMessage({ ok: false, text: error instanceof SiteAddressError ? error.message : String(error) });
-      return;
-    }
-    const cleaned = SelectorOverridesSchema.parse(Object.fromEntries(Object.entries(selectors).filter(([, v]) => typeof v === 'string' && v.trim())));
-    const errors = invalidSelectors(cleaned, document);
-    setOverrideErrors(errors);
-    if (Object.keys(errors).length > 0) {
-      setOverrideMessage({ ok: false, text: 'Fix the selectors marked above; nothing was saved.' });
-      return;
-    }
-    await siteOverridesItem.setValue({ ...storedOverrides, [origin]: cleaned });
-    setOverrideMessage({ ok: true, text: `Saved for ${origin}. Open tabs on that site re-read the page now.` });
-  };
-  const deleteOverrides = async (origin: string) => {
-    await siteOverridesItem.setValue(Object.fromEntries(Object.entries(storedOverrides).filter(([site]) => site !== origin)));
-  };
+  const overrideSettings = useOverrides();
   const kb = useKb();
   const events = useLiveQuery(() => (agentId ? eventsOfAgent(db, agentId) : Promise.resolve([])), [agentId]);
   const stats = events ? computeStats(events) : null;
@@ -135,13 +96,7 @@ export function OptionsApp() {
       </section>
       <section className="draft" aria-labelledby="overrides-heading">
         <h2 id="overrides-heading">When a helpdesk changes its page</h2>
-        <OverridesSection
-          overrides={storedOverrides}
-          errors={overrideErrors}
-          message={overrideMessage}
-          onSave={(origin, selectors) => void saveOverrides(origin, selectors)}
-          onDelete={(origin) => void deleteOverrides(origin)}
-        />
+        <OverridesSection {...overrideSettings} />
       </section>
       <section className="draft" aria-labelledby="kb-heading">
         <h2 id="kb-heading">Knowledge base</h2>

@@ -3,15 +3,14 @@ import { useEffect, useMemo, useState } from 'react';
 import { browser } from 'wxt/browser';
 import type { KbKindFilter } from '../../components/KbManager';
 import { importHtml } from '../../lib/kb/import/html';
-import { importFile, type ImportEnv, type ImportIssue } from '../../lib/kb/import/index';
+import { importFile, latestBySource, type ImportEnv, type ImportIssue } from '../../lib/kb/import/index';
 import type { KbDoc } from '../../lib/kb/schema';
-import { deleteDocs, kbStats, listDocs, upsertDocs } from '../../lib/kb/store';
+import { deleteDocs, kbStats, listDocs, upsertInBatches } from '../../lib/kb/store';
 import { FetchPageReply, type FetchPageRequest } from '../../lib/messages';
 import { db } from '../../lib/platform/database';
 import { SiteAddressError, sitePattern } from '../../lib/sites/hosted';
 
-/** Entries per upsert: small enough that the progress bar moves, large enough to be quick. */
-export const IMPORT_BATCH_SIZE = 200;
+/** Entries per page of the list. */
 export const KB_PAGE_SIZE = 20;
 /** Larger files are refused before reading: the KB holds articles, not archives. */
 export const MAX_IMPORT_FILE_BYTES = 50 * 1024 * 1024;
@@ -114,25 +113,15 @@ export function useKb() {
 
   /** Write entries in batches, moving the bar from `from` to 100. Returns how many were written. */
   const index = async (groups: ReadonlyMap<string, KbDoc[]>, from: number): Promise<{ written: number; error: string | null }> => {
-    const total = [...groups.values()].reduce((n, docs) => n + docs.length, 0);
-    let written = 0;
-    for (const [source, docs] of groups) {
-      for (let i = 0; i < docs.length; i += IMPORT_BATCH_SIZE) {
-        const batch = docs.slice(i, i + IMPORT_BATCH_SIZE);
-        setProgress({ value: from + ((100 - from) * written) / total, label: `Indexing ${written.toLocaleString('en')} of ${plural(total, 'entry', 'entries')}…`, done: false });
-        await nextFrame();
-        try {
-          await upsertDocs(db, batch, source);
-        } catch (error) {
-          return {
-            written,
-            error: `Saving stopped after ${plural(written, 'entry', 'entries')} of ${total.toLocaleString('en')} (${describeError(error)}). The entries saved so far are in the knowledge base; free some disk space or import fewer files at once, then import the rest again.`,
-          };
-        }
-        written += batch.length;
-      }
-    }
-    return { written, error: null };
+    const { written, total, error } = await upsertInBatches(db, groups, async (done, all) => {
+      setProgress({ value: from + ((100 - from) * done) / all, label: `Indexing ${done.toLocaleString('en')} of ${plural(all, 'entry', 'entries')}…`, done: false });
+      await nextFrame();
+    });
+    if (error === null) return { written, error: null };
+    return {
+      written,
+      error: `Saving stopped after ${plural(written, 'entry', 'entries')} of ${total.toLocaleString('en')} (${describeError(error)}). The entries saved so far are in the knowledge base; free some disk space or import fewer files at once, then import the rest again.`,
+    };
   };
 
   const importFiles = async (files: readonly File[]) => {
@@ -142,8 +131,7 @@ export function useKb() {
     setMessage(null);
     const errors: ImportIssue[] = [];
     const notes: ImportIssue[] = [];
-    // Later files win when two give the same id, as a second import of the same id would.
-    const byId = new Map<string, { doc: KbDoc; source: string }>();
+    const read: { source: string; docs: KbDoc[] }[] = [];
     try {
       for (const [i, file] of files.entries()) {
         setProgress({ value: (READ_SHARE * i) / files.length, label: `Reading ${file.name} (${i + 1} of ${files.length})…`, done: false });
@@ -162,18 +150,9 @@ export function useKb() {
         const result = importFile({ name: file.name, text }, htmlEnv);
         errors.push(...result.errors);
         notes.push(...(result.notes ?? []));
-        for (const doc of result.docs) {
-          byId.delete(doc.id);
-          byId.set(doc.id, { doc, source: file.name });
-        }
+        read.push({ source: file.name, docs: result.docs });
       }
-      const groups = new Map<string, KbDoc[]>();
-      for (const { doc, source } of byId.values()) {
-        const group = groups.get(source);
-        if (group) group.push(doc);
-        else groups.set(source, [doc]);
-      }
-      const { written, error } = await index(groups, READ_SHARE);
+      const { written, error } = await index(latestBySource(read), READ_SHARE);
       if (error) errors.push({ file: 'knowledge base', message: error });
       setProgress({ value: 100, label: written > 0 ? `Imported ${plural(written, 'entry', 'entries')}.` : 'Nothing was imported.', done: true });
       setSummary({ imported: written, files: files.length, errors, notes });

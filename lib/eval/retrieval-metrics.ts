@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { parseJsonLines } from '../jsonl';
 
 /** One evaluation query: `{"id","query","relevant":[doc ids]}` per line. */
 export const RetrievalQuerySchema = z.object({
@@ -41,21 +42,9 @@ export interface ParsedQueries {
 }
 
 export function parseQueriesJsonl(text: string): ParsedQueries {
-  const queries: RetrievalQuery[] = [];
-  const errors: { line: number; message: string }[] = [];
-  text.split(/\r?\n/).forEach((raw, i) => {
-    const line = raw.trim();
-    if (!line) return;
-    let value: unknown;
-    try {
-      value = JSON.parse(line);
-    } catch {
-      errors.push({ line: i + 1, message: 'not valid JSON' });
-      return;
-    }
-    const parsed = RetrievalQuerySchema.safeParse(value);
-    if (parsed.success) queries.push(parsed.data);
-    else errors.push({ line: i + 1, message: parsed.error.issues[0]?.message ?? 'invalid query' });
-  });
-  return { queries, errors };
+  const { rows, problems } = parseJsonLines(text, RetrievalQuerySchema);
+  return {
+    queries: rows.map((r) => r.value),
+    errors: problems.map((p) => ({ line: p.line, message: p.kind === 'json' ? 'not valid JSON' : (p.issue?.message ?? 'invalid query') })),
+  };
 }

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { parseJsonLines } from '../jsonl';
 import { cleanMessageText } from '../ticket/clean-text';
 import { MessageRoleSchema, type Ticket } from '../ticket/schema';
 
@@ -32,24 +33,12 @@ export function ticketFromLine(line: TicketLine): Ticket {
 }
 
 export function parseTicketLines(text: string): { tickets: TicketLine[]; errors: { line: number; message: string }[] } {
-  const tickets: TicketLine[] = [];
-  const errors: { line: number; message: string }[] = [];
-  text.split(/\r?\n/).forEach((raw, i) => {
-    const line = raw.trim();
-    if (!line) return;
-    let value: unknown;
-    try {
-      value = JSON.parse(line);
-    } catch {
-      errors.push({ line: i + 1, message: 'not valid JSON' });
-      return;
-    }
-    const parsed = TicketLineSchema.safeParse(value);
-    if (parsed.success) tickets.push(parsed.data);
-    else {
-      const issue = parsed.error.issues[0];
-      errors.push({ line: i + 1, message: `${issue?.path.join('.') || 'ticket'}: ${issue?.message ?? 'invalid'}` });
-    }
-  });
-  return { tickets, errors };
+  const { rows, problems } = parseJsonLines(text, TicketLineSchema);
+  return {
+    tickets: rows.map((r) => r.value),
+    errors: problems.map((p) => ({
+      line: p.line,
+      message: p.kind === 'json' ? 'not valid JSON' : `${p.issue?.path.join('.') || 'ticket'}: ${p.issue?.message ?? 'invalid'}`,
+    })),
+  };
 }

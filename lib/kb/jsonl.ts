@@ -1,3 +1,4 @@
+import { parseJsonLines } from '../jsonl';
 import { KbDocSchema, type KbDoc } from './schema';
 
 export interface LineError {
@@ -15,26 +16,13 @@ export interface ParsedKb {
  * A later line with the same id replaces the earlier one.
  */
 export function parseKbJsonl(text: string): ParsedKb {
+  const { rows, problems } = parseJsonLines(text, KbDocSchema);
   const byId = new Map<string, KbDoc>();
-  const errors: LineError[] = [];
-  text.split(/\r?\n/).forEach((raw, i) => {
-    const line = raw.trim();
-    if (!line) return;
-    let value: unknown;
-    try {
-      value = JSON.parse(line);
-    } catch {
-      errors.push({ line: i + 1, message: 'This line is not valid JSON.' });
-      return;
-    }
-    const parsed = KbDocSchema.safeParse(value);
-    if (!parsed.success) {
-      const issue = parsed.error.issues[0];
-      const field = issue?.path.join('.') || 'entry';
-      errors.push({ line: i + 1, message: `Field "${field}": ${issue?.message ?? 'invalid'}.` });
-      return;
-    }
-    byId.set(parsed.data.id, parsed.data);
-  });
+  for (const { value } of rows) byId.set(value.id, value);
+  const errors: LineError[] = problems.map((p) =>
+    p.kind === 'json'
+      ? { line: p.line, message: 'This line is not valid JSON.' }
+      : { line: p.line, message: `Field "${p.issue?.path.join('.') || 'entry'}": ${p.issue?.message ?? 'invalid'}.` },
+  );
   return { docs: [...byId.values()], errors };
 }

@@ -198,3 +198,34 @@ export async function kbStats(db: CopilotDb): Promise<KbStats> {
     return stats;
   });
 }
+
+/** Entries per upsert: small enough that the progress bar moves, large enough to be quick. */
+export const IMPORT_BATCH_SIZE = 200;
+
+/**
+ * Write imported entries in batches (each its own version bump), so a long import shows progress
+ * and a failure part-way keeps what was saved. `beforeBatch` runs before each batch (to report
+ * progress and let the page paint). Returns how many were written and the error that stopped it.
+ */
+export async function upsertInBatches(
+  db: CopilotDb,
+  groups: ReadonlyMap<string, readonly KbDoc[]>,
+  beforeBatch: (written: number, total: number) => Promise<void> = async () => undefined,
+  batchSize = IMPORT_BATCH_SIZE,
+): Promise<{ written: number; total: number; error: unknown }> {
+  const total = [...groups.values()].reduce((n, docs) => n + docs.length, 0);
+  let written = 0;
+  for (const [source, docs] of groups) {
+    for (let i = 0; i < docs.length; i += batchSize) {
+      const batch = docs.slice(i, i + batchSize);
+      await beforeBatch(written, total);
+      try {
+        await upsertDocs(db, batch, source);
+      } catch (error) {
+        return { written, total, error };
+      }
+      written += batch.length;
+    }
+  }
+  return { written, total, error: null };
+}

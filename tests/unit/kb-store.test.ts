@@ -7,7 +7,8 @@ import { importCsv } from '../../lib/kb/import/csv';
 import { importMarkdown } from '../../lib/kb/import/markdown';
 import { parseKbJsonl } from '../../lib/kb/jsonl';
 import { KbDocSchema, type KbDoc, type KbDocInput } from '../../lib/kb/schema';
-import { deleteDocs, ensureSampleKb, kbStats, kbVersion, listDocs, loadKb, upsertDocs } from '../../lib/kb/store';
+import { deleteDocs, ensureSampleKb, kbStats, kbVersion, listDocs, loadKb, upsertDocs, upsertInBatches } from '../../lib/kb/store';
+import { latestBySource } from '../../lib/kb/import/index';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const SAMPLE = parseKbJsonl(readFileSync(resolve(ROOT, 'public/kb/sample-kb.jsonl'), 'utf8')).docs;
@@ -155,5 +156,25 @@ describe('an import reaches retrieval', () => {
     await deleteDocs(db, ['engraving-gift-messages']);
     const gone = await loadKb(db);
     expect(gone.retriever.retrieve(query, 5).some((c) => c.docId === 'engraving-gift-messages')).toBe(false);
+  });
+});
+
+describe('batched imports', () => {
+  it('writes every entry in batches, keeps what was saved when a batch fails, and lets later files win', async () => {
+    const db = new CopilotDb(`batches-${crypto.randomUUID()}`);
+    const doc = (id: string, title: string) => ({ id, title, body: `${title} body`, kind: 'article' as const });
+    const groups = latestBySource([
+      { source: 'a.md', docs: [doc('x', 'first x'), doc('y', 'y')] },
+      { source: 'b.md', docs: [doc('x', 'second x'), doc('z', 'z')] },
+    ]);
+    expect([...groups.entries()].map(([source, docs]) => [source, docs.map((d) => d.title)])).toEqual([
+      ['a.md', ['y']],
+      ['b.md', ['second x', 'z']],
+    ]);
+    const seen: number[] = [];
+    const result = await upsertInBatches(db, groups, async (written) => void seen.push(written), 1);
+    expect(result).toEqual({ written: 3, total: 3, error: null });
+    expect(seen).toEqual([0, 1, 2]);
+    expect((await db.kbDocs.get('x'))?.title).toBe('second x');
   });
 });

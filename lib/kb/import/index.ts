@@ -1,3 +1,4 @@
+import type { KbDoc } from '../schema';
 import { importCsv } from './csv';
 import { importHtml } from './html';
 import { importKbJsonArray, importKbJsonl } from './jsonl';
@@ -112,4 +113,25 @@ export function importFile(file: ImportFile, env: ImportEnv): ImportResult {
       errors: [issue(file.name, `The file could not be read (${error instanceof Error ? error.message : String(error)}). Check that it is a valid ${format} file and import it again.`)],
     };
   }
+}
+
+/**
+ * The entries of several imported files, grouped by the file they came from. When two files give
+ * the same id the later file wins, as a second import of that id would.
+ */
+export function latestBySource(files: readonly { source: string; docs: readonly KbDoc[] }[]): Map<string, KbDoc[]> {
+  const byId = new Map<string, { doc: KbDoc; source: string }>();
+  for (const { source, docs } of files) {
+    for (const doc of docs) {
+      byId.delete(doc.id);
+      byId.set(doc.id, { doc, source });
+    }
+  }
+  const groups = new Map<string, KbDoc[]>();
+  for (const { doc, source } of byId.values()) {
+    const group = groups.get(source);
+    if (group) group.push(doc);
+    else groups.set(source, [doc]);
+  }
+  return groups;
 }

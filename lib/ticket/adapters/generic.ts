@@ -1,20 +1,14 @@
 import { Readability, isProbablyReaderable } from '@mozilla/readability';
 import type { HelpdeskAdapter } from '../adapter';
+import { firstShown } from '../adapter-kit';
 import { cleanMessageText } from '../clean-text';
+import { editorText } from '../editor';
 import type { Ticket } from '../schema';
 
 const EDITOR_SELECTOR = 'textarea, [contenteditable="true"], [contenteditable=""], [role="textbox"]';
 
-function visible(el: Element): boolean {
-  if (el.closest('[hidden], [aria-hidden="true"]')) return false;
-  const view = el.ownerDocument.defaultView;
-  const style = view?.getComputedStyle(el);
-  return !style || (style.display !== 'none' && style.visibility !== 'hidden');
-}
-
 function findEditor(doc: Document): HTMLElement | null {
-  for (const el of doc.querySelectorAll<HTMLElement>(EDITOR_SELECTOR)) if (visible(el)) return el;
-  return null;
+  return firstShown<HTMLElement>(doc, [EDITOR_SELECTOR]);
 }
 
 function isDocument(node: Node): node is Document {
@@ -69,7 +63,7 @@ export const genericAdapter: HelpdeskAdapter = {
         const label = target?.textContent?.trim() || target?.getAttribute('aria-label') || target?.getAttribute('value') || '';
         if (!target || !sendLike.test(label)) return;
         const editor = findEditor(doc);
-        const text = editor ? ('value' in editor && typeof editor.value === 'string' ? editor.value : editor.innerText) : '';
+        const text = editor ? editorText(editor) : '';
         if (text.trim()) onSent(text);
       },
       { capture: true, signal },

@@ -1,7 +1,6 @@
 import type { HelpdeskAdapter } from '../adapter';
 import type { MessageRole, Ticket, TicketMessage } from '../schema';
-import { textWithBreaks } from '../dom-text';
-import { isShown, watchSend } from '../adapter-kit';
+import { blockText, buildTicket, decodeSafe, inlineText, isShown, message, watchSend } from '../adapter-kit';
 
 /**
  * Tidydesk (the demo helpdesk served from `demo/`).
@@ -32,10 +31,6 @@ const RICH_HOST_SELECTOR = '[data-reply-editor]';
 const SEND_SELECTOR = 'button.td-reply__send';
 const EDITABLE_SELECTOR = '[contenteditable]:not([contenteditable="false"])';
 
-const MAX_MESSAGES = 500;
-const MAX_TEXT = 100_000;
-const MAX_TAGS = 200;
-
 function root(doc: Document): Element | null {
   return doc.querySelector(ROOT_SELECTOR);
 }
@@ -44,18 +39,6 @@ function isTidydesk(doc: Document): boolean {
   if (root(doc)) return true;
   const meta = doc.querySelector('meta[name="application-name"]');
   return (meta?.getAttribute('content') ?? '').trim().toLowerCase() === 'tidydesk';
-}
-
-function clip(value: string, max: number): string {
-  return value.length > max ? value.slice(0, max) : value;
-}
-
-function cleanText(el: Element | null | undefined): string {
-  return (el?.textContent ?? '').replace(/\s+/g, ' ').trim();
-}
-
-function optional(value: string, max: number): string | undefined {
-  return value ? clip(value, max) : undefined;
 }
 
 function roleOf(el: Element): MessageRole {
@@ -67,25 +50,12 @@ function roleOf(el: Element): MessageRole {
 }
 
 function readMessage(el: Element): TicketMessage {
-  const body = el.querySelector('.td-message__body');
-  const author = cleanText(el.querySelector('.td-message__author'));
-  const at = el.querySelector('time')?.getAttribute('datetime')?.trim() ?? '';
-  return {
-    role: roleOf(el),
-    author: optional(author, 500),
-    text: clip(body ? textWithBreaks(body) : '', MAX_TEXT),
-    at: optional(at, 100),
-  };
-}
-
-/** DOM order, unless every message carries a parseable time: then oldest first (stable). */
-function chronological(messages: TicketMessage[]): TicketMessage[] {
-  const times = messages.map((m) => (m.at ? Date.parse(m.at) : Number.NaN));
-  if (times.some((t) => Number.isNaN(t))) return messages;
-  return messages
-    .map((message, index) => ({ message, index, time: times[index] ?? 0 }))
-    .sort((a, b) => a.time - b.time || a.index - b.index)
-    .map((entry) => entry.message);
+  return message(
+    roleOf(el),
+    blockText(el.querySelector('.td-message__body')),
+    inlineText(el.querySelector('.td-message__author')),
+    el.querySelector('time')?.getAttribute('datetime'),
+  );
 }
 
 function isEditable(el: HTMLElement): boolean {
@@ -141,40 +111,25 @@ export const tidydeskAdapter: HelpdeskAdapter = {
 
     const subjectEl = app.querySelector('.td-ticket-subject') ?? app.querySelector('h1');
     const priorityEl = app.querySelector('.td-priority');
-    const priority =
-      (priorityEl?.getAttribute('data-priority') ?? '').trim().toLowerCase() || cleanText(priorityEl).toLowerCase();
-
     const emailEl = app.querySelector('.td-requester__email');
     const mailto = (emailEl?.getAttribute('href') ?? '')
       .replace(/^mailto:/i, '')
       .replace(/\?.*$/, '')
       .trim();
-    const email = cleanText(emailEl) || decodeURIComponentSafe(mailto);
-
-    const tags = Array.from(app.querySelectorAll('.td-tags .td-tag'))
-      .map((tag) => clip(cleanText(tag), 200))
-      .filter((tag) => tag.length > 0)
-      .slice(0, MAX_TAGS);
-
     const thread = app.querySelector('.td-thread') ?? app;
-    const messages = chronological(Array.from(thread.querySelectorAll('.td-message')).map(readMessage));
-
-    return {
+    // buildTicket applies the limits, keeps the newest messages of a very long thread and leaves
+    // the language to the module that guesses it from the text.
+    return buildTicket({
       helpdesk: 'tidydesk',
-      ticketId: clip(ticketId, 500),
-      url: clip(url.href, 4000),
-      subject: clip(cleanText(subjectEl), 2000),
-      requester: {
-        name: optional(cleanText(app.querySelector('.td-requester__name')), 500),
-        email: optional(email, 500),
-      },
-      // Keep the newest messages when a thread is very long.
-      messages: messages.slice(-MAX_MESSAGES),
-      tags,
-      priority: optional(priority, 100),
-      // language is left to the module that guesses it from the text.
-      signals: {},
-    };
+      ticketId,
+      url,
+      subject: inlineText(subjectEl),
+      requesterName: inlineText(app.querySelector('.td-requester__name')),
+      requesterEmail: inlineText(emailEl) || decodeSafe(mailto),
+      messages: Array.from(thread.querySelectorAll('.td-message')).map(readMessage),
+      tags: Array.from(app.querySelectorAll('.td-tags .td-tag')).map((tag) => inlineText(tag)),
+      priority: (priorityEl?.getAttribute('data-priority') ?? '').trim() || inlineText(priorityEl),
+    });
   },
 
   editor(doc: Document): HTMLElement | null {
@@ -188,11 +143,3 @@ export const tidydeskAdapter: HelpdeskAdapter = {
     watchSend(doc, { sendButtons: [SEND_SELECTOR], editor: (d) => (canSend(d) ? findEditor(d) : null) }, onSent, signal);
   },
 };
-
-function decodeURIComponentSafe(value: string): string {
-  try {
-    return decodeURIComponent(value);
-  } catch {
-    return value;
-  }
-}
