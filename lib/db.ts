@@ -26,6 +26,33 @@ export interface MetaRecord {
   value: unknown;
 }
 
+/** A chunk's embedding vector for one embedding model (issue: hybrid retrieval). */
+export interface EmbeddingRecord {
+  /** `${model}\u0000${chunkId}` */
+  key: string;
+  chunkId: string;
+  model: string;
+  /** Hash of the embedded text: a changed chunk is embedded again. */
+  textHash: string;
+  vector: Float32Array;
+  createdAt: number;
+}
+
+/** A model draft kept for identical input (ticket content + KB version + settings). */
+export interface ModelCacheRecord {
+  key: string;
+  value: unknown;
+  createdAt: number;
+}
+
+/** The outcome of one shown draft, kept up to date as its events arrive (stats need not rescan events). */
+export interface OutcomeRecord {
+  draftId: string;
+  agentId: string;
+  shownAt: string;
+  value: unknown;
+}
+
 export const DB_NAME = 'ticket-copilot';
 
 /**
@@ -38,6 +65,9 @@ export class CopilotDb extends Dexie {
   kbDocs!: EntityTable<KbDocRecord, 'id'>;
   kbChunks!: EntityTable<KbChunk, 'chunkId'>;
   meta!: EntityTable<MetaRecord, 'key'>;
+  embeddings!: EntityTable<EmbeddingRecord, 'key'>;
+  modelCache!: EntityTable<ModelCacheRecord, 'key'>;
+  outcomes!: EntityTable<OutcomeRecord, 'draftId'>;
 
   constructor(name: string = DB_NAME, options?: DexieOptions) {
     super(name, options);
@@ -64,5 +94,11 @@ export class CopilotDb extends Dexie {
             for (const field of ['pilotId', 'cohort', 'variant']) if (event[field] === undefined) event[field] = null;
           }),
       );
+    // v3: embedding vectors per chunk and model, the model-draft cache, per-draft outcome rows.
+    this.version(3).stores({
+      embeddings: 'key, model, chunkId',
+      modelCache: 'key, createdAt',
+      outcomes: 'draftId, shownAt, agentId',
+    });
   }
 }

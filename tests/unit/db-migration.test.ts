@@ -119,8 +119,8 @@ describe('upgrading a version-1 database', () => {
   it('opens at the current version', async () => {
     const db = openCurrent(await createV1Database());
     await db.open();
-    expect(db.verno).toBe(2);
-    expect(db.tables.map((t) => t.name).sort()).toEqual(['drafts', 'events', 'kbChunks', 'kbDocs', 'meta']);
+    expect(db.verno).toBe(3);
+    expect(db.tables.map((t) => t.name).sort()).toEqual(['drafts', 'embeddings', 'events', 'kbChunks', 'kbDocs', 'meta', 'modelCache', 'outcomes']);
   });
 
   it('keeps every event: same ids, seqs, types, times and payloads', async () => {
