@@ -3,6 +3,7 @@ import { TicketSchema } from './ticket/schema';
 import { REASON_CODES } from './testids';
 import { DraftSchema } from './drafting/schema';
 import { ProviderSettingsSchema } from './drafting/provider-settings';
+import { REWRITE_KINDS } from './drafting/prompt';
 
 /**
  * The one message contract between the extension's contexts. Everything that arrives from a
@@ -76,11 +77,13 @@ export const PanelRequest = z.discriminatedUnion('type', [
     comment: z.string().max(2000).optional(),
   }),
   z.object({ type: z.literal('refresh'), requestId }),
+  z.object({ type: z.literal('request-draft'), requestId }),
+  z.object({ type: z.literal('rewrite'), draftId, requestId, kind: z.enum(REWRITE_KINDS) }),
   z.object({ type: z.literal('snapshot'), requestId }),
 ]);
 export type PanelRequest = z.infer<typeof PanelRequest>;
 
-export const PanelStatus = z.enum(['no-tab', 'no-ticket', 'waiting', 'indexing', 'drafting', 'ready', 'error', 'no-ai']);
+export const PanelStatus = z.enum(['no-tab', 'no-ticket', 'waiting', 'indexing', 'drafting', 'ready', 'error', 'no-ai', 'on-request']);
 export type PanelStatus = z.infer<typeof PanelStatus>;
 
 export const PanelDraft = DraftSchema.extend({ ticketKey: z.string(), createdAt: z.number() });
@@ -95,11 +98,17 @@ export const PanelState = z.object({
   message: z.string().nullable(),
   kb: z.object({ ready: z.boolean(), docs: z.number(), chunks: z.number(), version: z.number() }),
   agentId: z.string(),
+  /** The model drafter is set up: rewrites are offered. */
+  model: z.object({ name: z.string(), draftMode: z.enum(['auto', 'on-request']) }).nullable().default(null),
+  /** The text of a draft still streaming in (placeholders already filled back). */
+  stream: z.object({ text: z.string() }).nullable().default(null),
 });
 export type PanelState = z.infer<typeof PanelState>;
 
 export const PanelPush = z.discriminatedUnion('type', [
   z.object({ type: z.literal('state'), state: PanelState }),
+  /** More of a streaming draft: the whole text so far, for the tab it belongs to. */
+  z.object({ type: z.literal('stream'), tabId: z.number(), text: z.string() }),
   z.object({
     type: z.literal('result'),
     requestId,

@@ -14,7 +14,7 @@ const EMPTY_FORM: ProviderForm = {
   maxTokens: '700',
   priceIn: '0',
   priceOut: '0',
-  draftMode: 'auto',
+  draftMode: 'on-request',
   monthlyCap: '',
 };
 

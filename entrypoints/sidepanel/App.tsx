@@ -13,6 +13,7 @@ import { statsFromDrafts } from '../../lib/feedback/stats';
 import { db } from '../../lib/platform/database';
 import { TEST_IDS } from '../../lib/testids';
 import { usePanelPort, type PanelResult } from './usePanelPort';
+import type { PanelState } from '../../lib/messages';
 
 /** Offer a text file as a download from the panel. */
 function downloadFile(name: string, content: string): void {
@@ -47,9 +48,29 @@ const OUTCOME_TEXT: Record<Outcome, string> = {
   pending: '',
 };
 
+const REWRITES = [
+  ['shorter', 'Shorter', TEST_IDS.rewriteShorter],
+  ['formal', 'More formal', TEST_IDS.rewriteFormal],
+  ['friendlier', 'Friendlier', TEST_IDS.rewriteFriendlier],
+  ['customer-language', "In the customer's language", TEST_IDS.rewriteCustomerLanguage],
+] as const;
+
+/** Where a draft came from and what it cost, in one line. */
+function draftMeta(draft: NonNullable<PanelState['draft']>): string {
+  const parts: string[] = [draft.model ? `Drafted by ${draft.model}` : 'Template draft, made in this browser'];
+  if (draft.rewrite) parts.push(`rewritten (${draft.rewrite})`);
+  if (draft.cacheHit) parts.push('reused from the cache, no cost');
+  else if (draft.tokensIn + draft.tokensOut > 0) {
+    parts.push(`${draft.tokensIn + draft.tokensOut} tokens`);
+    if (draft.costUsd > 0) parts.push(`US$${draft.costUsd < 0.01 ? draft.costUsd.toFixed(4) : draft.costUsd.toFixed(2)}`);
+  }
+  if (draft.groundedness !== undefined) parts.push(`${Math.round(draft.groundedness * 100)}% of statements backed by their source`);
+  return `${parts.join(' · ')}.`;
+}
+
 export function App() {
   const [tabId] = useState(pinnedTabId);
-  const { state, request, reportShown } = usePanelPort(tabId);
+  const { state, request, reportShown, streamText } = usePanelPort(tabId);
   const [result, setResult] = useState<{ draftId: string | null; result: PanelResult } | null>(null);
   const [busy, setBusy] = useState(false);
   const [cited, setCited] = useState<{ draftId: string; marker: number } | null>(null);
@@ -158,8 +179,22 @@ export function App() {
       )}
       {(state.status === 'no-tab' || state.status === 'waiting' || state.status === 'indexing' || state.status === 'drafting') && (
         <p className="muted" data-testid={TEST_IDS.draftStatus} data-status={state.status}>
-          {STATUS_TEXT[state.status]}
+          {state.status === 'drafting' && state.model ? `Drafting with ${state.model.name}…` : STATUS_TEXT[state.status]}
         </p>
+      )}
+      {state.status === 'on-request' && (
+        <section className="empty">
+          <p>{state.model ? `Drafts come from ${state.model.name} when you ask, so no ticket is sent until you do.` : 'Drafts are made when you ask.'}</p>
+          <button
+            type="button"
+            className="primary"
+            data-testid={TEST_IDS.requestDraft}
+            disabled={busy}
+            onClick={() => void act(() => request({ type: 'request-draft' }))}
+          >
+            Draft a reply
+          </button>
+        </section>
       )}
 
       {state.ticket && <TicketSummary ticket={state.ticket} />}
@@ -181,6 +216,18 @@ export function App() {
         </button>
       )}
 
+      {!draft && streamText !== null && (
+        <section className="draft" aria-label="Suggested reply, still being written" aria-busy="true">
+          <div className="draft__head">
+            <h2>Suggested reply</h2>
+            <span className="muted">writing…</span>
+          </div>
+          <p className="draft__text draft__text--streaming" data-testid={TEST_IDS.draftStreaming} aria-live="polite">
+            {streamText}
+          </p>
+        </section>
+      )}
+
       {draft && (
         <section className="draft" aria-label="Suggested reply">
           <div className="draft__head">
@@ -199,6 +246,11 @@ export function App() {
           )}
           {draft.policy === 'review' && (
             <p className="notice">Review policy: {draft.policyReasons[0] ?? 'this topic needs a second look.'} Insert asks you to confirm.</p>
+          )}
+          {draft.fallback && (
+            <p className="notice" role="status" data-testid={TEST_IDS.fallbackBanner} data-kind={draft.fallback.kind}>
+              {draft.fallback.message}
+            </p>
           )}
           {draft.needsHuman && <p className="notice">Low confidence: check every fact before you send.</p>}
           <DraftText
@@ -241,6 +293,25 @@ export function App() {
               Dismiss
             </button>
           </div>
+          {state.model && draft.policy !== 'template-only' && (
+            <div className="actions actions--rewrite" role="group" aria-label="Rewrite this draft">
+              {REWRITES.map(([kind, label, testId]) => (
+                <button
+                  key={kind}
+                  type="button"
+                  className="quiet"
+                  data-testid={testId}
+                  disabled={busy}
+                  onClick={() => void act(() => request({ type: 'rewrite', draftId: draft.draftId, kind }))}
+                >
+                  {label}
+                </button>
+              ))}
+            </div>
+          )}
+          <p className="muted small" data-testid={TEST_IDS.draftMeta}>
+            {draftMeta(draft)}
+          </p>
           {confirming === draft.draftId && (
             <div className="confirm" role="alertdialog" aria-label="Confirm insert">
               <p>

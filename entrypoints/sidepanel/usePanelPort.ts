@@ -18,6 +18,8 @@ export interface PanelResult {
  */
 export function usePanelPort(tabId: number | null) {
   const [state, setState] = useState<PanelState | null>(null);
+  /** The latest streamed text, per tab; a state push without a stream clears it. */
+  const [stream, setStream] = useState<{ tabId: number; text: string } | null>(null);
   const [connected, setConnected] = useState(false);
   const portRef = useRef<Browser.runtime.Port | null>(null);
   const pending = useRef(new Map<string, (r: PanelResult) => void>());
@@ -33,8 +35,14 @@ export function usePanelPort(tabId: number | null) {
       port.onMessage.addListener((raw: unknown) => {
         const parsed = PanelPush.safeParse(raw);
         if (!parsed.success) return;
-        if (parsed.data.type === 'state') setState(parsed.data.state);
-        else {
+        if (parsed.data.type === 'state') {
+          const next = parsed.data.state;
+          setState(next);
+          setStream((current) => (next.stream && next.tabId !== null ? (current?.tabId === next.tabId && current.text.length > next.stream.text.length ? current : { tabId: next.tabId, text: next.stream.text }) : null));
+        } else if (parsed.data.type === 'stream') {
+          const { tabId: streamTab, text } = parsed.data;
+          setStream({ tabId: streamTab, text });
+        } else {
           const resolve = pending.current.get(parsed.data.requestId);
           pending.current.delete(parsed.data.requestId);
           resolve?.({
@@ -78,5 +86,7 @@ export function usePanelPort(tabId: number | null) {
     portRef.current?.postMessage(shown);
   }, []);
 
-  return { state, connected, request, reportShown };
+  // Streamed text only belongs to the tab the panel shows, while no finished draft is there.
+  const streamText = stream && state && state.tabId === stream.tabId && !state.draft && state.status === 'drafting' ? stream.text : null;
+  return { state, connected, request, reportShown, streamText };
 }

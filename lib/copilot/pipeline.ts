@@ -2,7 +2,7 @@ import { draftFromTemplate, type TemplateDraft } from '../drafting/template-draf
 import { ticketLanguage, ticketQueryText } from '../drafting/ticket-query';
 import type { EntityType } from '../guard/entities';
 import type { PolicyFile } from '../guard/policy';
-import type { Retriever } from '../retrieval/retriever';
+import type { RetrievedChunk, Retriever } from '../retrieval/retriever';
 import type { Ticket } from '../ticket/schema';
 import { checkOutput } from '../guard/output-check';
 import { assessTicket, capForInjection, type TicketAssessment } from './guard-step';
@@ -18,6 +18,8 @@ export interface PipelineInput {
   agentName: string;
   /** Documents used by earlier drafts for this ticket: Regenerate offers something else. */
   excludeDocIds?: ReadonlySet<string>;
+  /** A model is configured and may be used (changes only what "What leaves this browser" says). */
+  modelConfigured?: boolean;
 }
 
 export interface PipelineResult {
@@ -25,8 +27,10 @@ export interface PipelineResult {
   assessment: TicketAssessment;
   /** Null when a no-AI policy applies: no draft at all. */
   draft: TemplateDraft | null;
-  /** Whether anything about this ticket was sent to a model (never, until a model is configured). */
+  /** Whether anything about this ticket was sent to a model (never here: the model step is separate). */
   sentToModel: boolean;
+  /** The chunks retrieved for this ticket, best first (empty under a no-AI policy). */
+  retrieved: RetrievedChunk[];
 }
 
 /**
@@ -36,8 +40,8 @@ export interface PipelineResult {
 export function runPipeline(input: PipelineInput): PipelineResult {
   const { ticket } = input;
   const language = ticketLanguage(ticket);
-  const assessment = assessTicket(ticket, { policy: input.policy, language, disabledPii: input.disabledPii, modelConfigured: false });
-  if (assessment.policy.mode === 'no-ai') return { language, assessment, draft: null, sentToModel: false };
+  const assessment = assessTicket(ticket, { policy: input.policy, language, disabledPii: input.disabledPii, modelConfigured: input.modelConfigured ?? false });
+  if (assessment.policy.mode === 'no-ai') return { language, assessment, draft: null, sentToModel: false, retrieved: [] };
   const retrieved = input.retriever.retrieve({ text: ticketQueryText(ticket), language }, RETRIEVAL_K);
   const draft = draftFromTemplate({
     ticket,
@@ -60,5 +64,6 @@ export function runPipeline(input: PipelineInput): PipelineResult {
     assessment,
     draft: { ...draft, text: checked.text, confidence, needsHuman: draft.needsHuman || assessment.injection.suspected },
     sentToModel: false,
+    retrieved,
   };
 }

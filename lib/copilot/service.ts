@@ -14,9 +14,27 @@ import type { EntityType } from '../guard/entities';
 import { DEFAULT_POLICY, type PolicyFile } from '../guard/policy';
 import { runPipeline } from './pipeline';
 import type { TabState, TabStore } from './tab-store';
+import type { ModelClient } from '../drafting/model-client';
+import type { RewriteKind } from '../drafting/prompt';
+import { PRESETS, withinMonthlyCap, type OutputMode, type ProviderSettings } from '../drafting/provider-settings';
+import { draftWithModel, type AnswerCache, type ModelStepResult } from './model-step';
 
 export { RETRIEVAL_K } from './pipeline';
 export const TEMPLATE_VARIANT = 'template';
+export const MODEL_VARIANT = 'model';
+
+/** Start of the calendar month (local time) that `now` falls in: the monthly cap counts from here. */
+export function monthStart(now: number): number {
+  const d = new Date(now);
+  return new Date(d.getFullYear(), d.getMonth(), 1).getTime();
+}
+
+/** The banner sentence for a draft the model could not make. */
+export function fallbackMessage(kind: string, detail: string): string {
+  if (kind === 'cap') return `${detail} This draft comes from the templates instead.`;
+  return `The model could not draft this reply: ${detail} This is the template draft instead.`;
+}
+
 
 const HELPDESK_NAMES: Record<string, string> = {
   zendesk: 'Zendesk',
@@ -59,6 +77,12 @@ export interface CopilotDeps {
   describeTab?(tabId: number): Promise<TabInfo | null>;
   getPolicy?(): Promise<PolicyFile>;
   getDisabledPii?(): Promise<EntityType[]>;
+  /** The model provider settings (key included; the background only), or null for the template drafter. */
+  getProvider?(): Promise<ProviderSettings | null>;
+  /** An SDK client for the settings (the platform sets browser-specific options). */
+  createModelClient?(settings: ProviderSettings): ModelClient;
+  /** The model-answer cache (absent: no caching). */
+  answerCache?: AnswerCache;
   now?(): number;
   newId?(): string;
 }
@@ -70,6 +94,13 @@ export interface ActionResult {
 }
 
 type Listener = (tabId: number) => void;
+type StreamListener = (tabId: number, text: string) => void;
+
+interface DraftJob {
+  ticketKey: string;
+  controller: AbortController;
+  promise: Promise<void>;
+}
 
 /** What the side panel needs of a stored draft: everything but the worker's bookkeeping. */
 function toPanelDraft(record: DraftRecord): PanelState['draft'] {
@@ -90,6 +121,8 @@ const EMPTY_TAB: TabState = {
   dismissed: false,
   sent: false,
   error: null,
+  awaitingRequest: false,
+  requested: false,
 };
 
 /**
@@ -101,7 +134,13 @@ export class CopilotService {
   private kb: Promise<LoadedKb> | null = null;
   private kbInfo: LoadedKb | null = null;
   private readonly listeners = new Set<Listener>();
-  private readonly drafting = new Map<number, Promise<void>>();
+  private readonly drafting = new Map<number, DraftJob>();
+  private readonly streamListeners = new Set<StreamListener>();
+  private readonly busyListeners = new Set<(open: number) => void>();
+  private readonly streams = new Map<number, { draftKey: string; text: string; firstTextAt: number | null }>();
+  private openRequests = 0;
+  private client: { key: string; client: ModelClient } | null = null;
+  private readonly modeMemo = new Map<string, OutputMode>();
   private followedTabId: number | null = null;
   private readonly readQueues = new Map<number, Promise<void>>();
 
@@ -158,6 +197,40 @@ export class CopilotService {
     for (const l of this.listeners) l(tabId);
   }
 
+  /** Streamed text of a model draft as it arrives, per tab. */
+  onStream(listener: StreamListener): () => void {
+    this.streamListeners.add(listener);
+    return () => this.streamListeners.delete(listener);
+  }
+
+  /** The number of model requests in flight changed (the worker keeps itself alive while it is above 0). */
+  onBusy(listener: (open: number) => void): () => void {
+    this.busyListeners.add(listener);
+    return () => this.busyListeners.delete(listener);
+  }
+
+  get modelRequestsOpen(): number {
+    return this.openRequests;
+  }
+
+  private setBusy(delta: number): void {
+    this.openRequests += delta;
+    for (const l of this.busyListeners) l(this.openRequests);
+  }
+
+  private modelClient(settings: ProviderSettings): ModelClient | null {
+    if (!this.deps.createModelClient) return null;
+    const key = JSON.stringify(settings);
+    if (this.client?.key !== key) this.client = { key, client: this.deps.createModelClient(settings) };
+    return this.client.client;
+  }
+
+  /** Model spend recorded on drafts since the start of this month. */
+  async monthSpend(): Promise<number> {
+    const drafts = await this.deps.db.drafts.where('createdAt').aboveOrEqual(monthStart(this.now())).toArray();
+    return drafts.reduce((sum, d) => sum + (d.costUsd || 0), 0);
+  }
+
   /** The helpdesk tab the agent used last: what an unpinned side panel follows. */
   get followedTab(): number | null {
     return this.followedTabId;
@@ -211,6 +284,9 @@ export class CopilotService {
    * than the one already applied is ignored.
    */
   ticketRead(tabId: number, ticket: Ticket | null, readAt: number, active = true, reason?: NoTicketReason): Promise<void> {
+    // Another ticket in this tab: stop a model request for the old one now, not after it finishes.
+    const job = this.drafting.get(tabId);
+    if (job?.ticketKey && job.ticketKey !== (ticket ? ticketKeyOf(ticket) : null)) this.abortDraft(tabId);
     const before = this.readQueues.get(tabId) ?? Promise.resolve();
     const run = before.catch(() => undefined).then(() => this.applyTicketRead(tabId, ticket, readAt, active, reason));
     const settled = run.catch(() => undefined);
@@ -233,6 +309,7 @@ export class CopilotService {
       if (!previous.draftId && !previous.dismissed) await this.draftFor(tabId);
       return;
     }
+    this.abortDraft(tabId);
     if (previous.draftId) await this.discardIfOpen(previous.draftId, 'ticket-changed');
     await this.deps.tabs.set(tabId, {
       ...EMPTY_TAB,
@@ -273,33 +350,58 @@ export class CopilotService {
 
   // ── drafting ────────────────────────────────────────────────────────────────────────────────
 
-  private draftFor(tabId: number, parent?: DraftRecord): Promise<void> {
+  /** Stop a model request running for a tab (ticket switch, Regenerate, a rewrite, Dismiss). */
+  private abortDraft(tabId: number): void {
+    const job = this.drafting.get(tabId);
+    if (!job) return;
+    job.controller.abort();
+    this.drafting.delete(tabId);
+    if (this.streams.delete(tabId)) this.changed(tabId);
+  }
+
+  private draftFor(tabId: number, parent?: DraftRecord, rewrite?: RewriteKind): Promise<void> {
     const running = this.drafting.get(tabId);
-    if (running && !parent) return running;
-    const job = this.makeDraft(tabId, parent).finally(() => {
+    if (running && !parent) return running.promise;
+    if (running) this.abortDraft(tabId);
+    const controller = new AbortController();
+    const job: DraftJob = { ticketKey: '', controller, promise: Promise.resolve() };
+    job.promise = this.makeDraft(tabId, job, parent, rewrite).finally(() => {
       if (this.drafting.get(tabId) === job) this.drafting.delete(tabId);
     });
     this.drafting.set(tabId, job);
-    return job;
+    return job.promise;
   }
 
-  private async makeDraft(tabId: number, parent?: DraftRecord): Promise<void> {
+  private streamed(tabId: number, draftKey: string, text: string): void {
+    const stream = this.streams.get(tabId);
+    if (!stream || stream.draftKey !== draftKey) return;
+    stream.text = text;
+    if (stream.firstTextAt === null && text.trim()) stream.firstTextAt = this.now();
+    for (const l of this.streamListeners) l(tabId, text);
+  }
+
+  private async makeDraft(tabId: number, job: DraftJob, parent?: DraftRecord, rewrite?: RewriteKind): Promise<void> {
+    const signal = job.controller.signal;
     const state = await this.deps.tabs.get(tabId);
     const ticket = state?.ticket;
     if (!state || !ticket || !state.ticketKey) return;
+    job.ticketKey = state.ticketKey;
     const started = this.now();
     try {
       const kb = await this.currentKb();
       const agent = await this.deps.getAgent();
-      const earlier = parent ? await this.deps.db.drafts.where('ticketKey').equals(state.ticketKey).toArray() : [];
+      const provider = (await this.deps.getProvider?.()) ?? null;
+      const earlier = parent && !rewrite ? await this.deps.db.drafts.where('ticketKey').equals(state.ticketKey).toArray() : [];
       const exclude = new Set(earlier.flatMap((d) => d.sources.filter((s) => s.kind === 'macro').map((s) => s.docId)));
-      const { assessment, draft: result } = runPipeline({
+      const disabledPii = (await this.deps.getDisabledPii?.()) ?? [];
+      const { assessment, draft: result, retrieved, language } = runPipeline({
         ticket,
         retriever: kb.retriever,
         policy: (await this.deps.getPolicy?.()) ?? DEFAULT_POLICY,
-        disabledPii: (await this.deps.getDisabledPii?.()) ?? [],
+        disabledPii,
         agentName: agent.displayName || FALLBACK_AGENT_NAME,
         excludeDocIds: exclude,
+        modelConfigured: provider !== null,
       });
       if (!result) {
         const current = await this.deps.tabs.get(tabId);
@@ -313,24 +415,70 @@ export class CopilotService {
         this.changed(tabId);
         return;
       }
-      const record: DraftRecord = {
+      const client = provider && assessment.policy.mode !== 'template-only' ? this.modelClient(provider) : null;
+      if (provider && client && provider.draftMode === 'on-request' && !state.requested && !parent) {
+        const current = await this.deps.tabs.get(tabId);
+        if (current?.ticketKey === state.ticketKey) await this.deps.tabs.set(tabId, { ...current, awaitingRequest: true, error: null });
+        this.changed(tabId);
+        return;
+      }
+
+      let model: ModelStepResult | null = null;
+      let fallback: { kind: string; message: string } | undefined;
+      if (provider && client) {
+        const spent = await this.monthSpend();
+        if (!withinMonthlyCap(provider, spent)) {
+          const cap = provider.monthlyCapUsd ?? 0;
+          fallback = {
+            kind: 'cap',
+            message: fallbackMessage(
+              'cap',
+              `This month's model budget of US$${cap.toFixed(2)} is used up (US$${spent.toFixed(2)} spent), so nothing was sent. Raise the cap in Options → Model, or wait until next month.`,
+            ),
+          };
+        } else {
+          const draftKey = `${state.ticketKey}:${started}`;
+          this.streams.set(tabId, { draftKey, text: '', firstTextAt: null });
+          this.changed(tabId);
+          this.setBusy(1);
+          try {
+            model = await draftWithModel({
+              ticket,
+              language,
+              retrieved,
+              kbVersion: kb.kbVersion,
+              settings: provider,
+              client,
+              disabledPii,
+              injectionSuspected: assessment.injection.suspected,
+              signal,
+              onText: (text) => this.streamed(tabId, draftKey, text),
+              ...(rewrite && parent ? { rewrite: { kind: rewrite, text: parent.text } } : {}),
+              ...(this.deps.answerCache ? { cache: this.deps.answerCache } : {}),
+              // Regenerate wants another answer, not the same one again.
+              skipCacheRead: Boolean(parent && !rewrite),
+              modeMemo: this.modeMemo,
+            });
+          } finally {
+            this.setBusy(-1);
+          }
+          if (signal.aborted) return;
+          if (!model.ok && model.error.kind !== 'aborted') fallback = { kind: model.error.kind, message: fallbackMessage(model.error.kind, model.error.message) };
+          if (!model.ok && model.error.kind === 'aborted') return;
+        }
+      }
+      if (signal.aborted) return;
+      const stream = this.streams.get(tabId);
+      this.streams.delete(tabId);
+
+      const common = {
         draftId: this.newId(),
         ...(parent ? { parentDraftId: parent.draftId } : {}),
-        text: result.text,
-        citations: result.citations,
-        sources: result.sources,
-        confidence: result.confidence,
-        needsHuman: result.needsHuman,
+        ...(rewrite ? { rewrite } : {}),
         policy: assessment.policy.mode,
         policyReasons: assessment.policy.reasons,
         injection: assessment.injection,
-        outbound: assessment.outbound,
-        variant: TEMPLATE_VARIANT,
-        promptVersion: TEMPLATE_PROMPT_VERSION,
         kbVersion: kb.kbVersion,
-        tokensIn: 0,
-        tokensOut: 0,
-        costUsd: 0,
         latencyMs: this.now() - started,
         language: result.language,
         ticketKey: state.ticketKey,
@@ -339,12 +487,63 @@ export class CopilotService {
         readAt: parent ? started : state.readAt,
         createdAt: this.now(),
       };
+      let record: DraftRecord;
+      if (model?.ok && provider) {
+        const d = model.draft;
+        record = {
+          ...common,
+          text: d.text,
+          citations: d.citations,
+          sources: d.sources,
+          confidence: d.confidence,
+          needsHuman: d.needsHuman,
+          variant: MODEL_VARIANT,
+          model: d.model,
+          promptVersion: d.promptVersion,
+          tokensIn: d.tokensIn,
+          tokensOut: d.tokensOut,
+          costUsd: d.costUsd,
+          cacheHit: d.cacheHit,
+          groundedness: d.groundedness,
+          ...(stream?.firstTextAt ? { firstTextAt: stream.firstTextAt } : {}),
+          outbound: {
+            text: d.outbound,
+            sent: !d.cacheHit,
+            note: d.cacheHit
+              ? 'Nothing was sent for this draft: the same ticket, knowledge base and settings were answered before, and that answer was reused. Below is what the model received then, masked.'
+              : `This masked text went to ${PRESETS[provider.preset].label} (${provider.model}) with the prompt's rules. Personal data was replaced by placeholders and filled back only in this browser; secrets were removed for good.`,
+          },
+        };
+      } else {
+        const spend = model && !model.ok ? model.usage : { tokensIn: 0, tokensOut: 0, costUsd: 0 };
+        const sent = Boolean(model && !model.ok && model.sent);
+        record = {
+          ...common,
+          text: result.text,
+          citations: result.citations,
+          sources: result.sources,
+          confidence: result.confidence,
+          needsHuman: result.needsHuman,
+          variant: TEMPLATE_VARIANT,
+          promptVersion: TEMPLATE_PROMPT_VERSION,
+          tokensIn: spend.tokensIn,
+          tokensOut: spend.tokensOut,
+          costUsd: spend.costUsd,
+          cacheHit: false,
+          ...(fallback ? { fallback, error: fallback.kind } : {}),
+          outbound: sent
+            ? { ...assessment.outbound, sent: true, note: 'This masked text was sent to the model, which could not deliver a draft; the draft below was made in this browser.' }
+            : assessment.outbound,
+        };
+      }
       await this.deps.db.drafts.put(record);
       // The agent may have moved on while we drafted: only attach the draft to the same ticket.
       const current = await this.deps.tabs.get(tabId);
       if (current?.ticketKey !== state.ticketKey) return;
-      await this.deps.tabs.set(tabId, { ...current, draftId: record.draftId, dismissed: false, sent: false, error: null, noAi: null });
+      await this.deps.tabs.set(tabId, { ...current, draftId: record.draftId, dismissed: false, sent: false, error: null, noAi: null, awaitingRequest: false });
     } catch (error) {
+      this.streams.delete(tabId);
+      if (signal.aborted) return;
       const current = await this.deps.tabs.get(tabId);
       if (current) {
         await this.deps.tabs.set(tabId, {
@@ -377,7 +576,9 @@ export class CopilotService {
     const agent = await this.deps.getAgent();
     const kb = this.kbInfo;
     const kbState = { ready: Boolean(kb), docs: kb?.docs ?? 0, chunks: kb?.chunks ?? 0, version: kb?.kbVersion ?? 0 };
-    const base = { tabId, kb: kbState, agentId: agent.agentId, ticket: null, draft: null, message: null };
+    const provider = (await this.deps.getProvider?.()) ?? null;
+    const model = provider && this.deps.createModelClient ? { name: provider.model, draftMode: provider.draftMode } : null;
+    const base = { tabId, kb: kbState, agentId: agent.agentId, ticket: null, draft: null, message: null, model, stream: null };
     if (tabId === null) return { ...base, status: 'no-tab' };
     const state = await this.deps.tabs.get(tabId);
     if (!state) return { ...base, ...(await this.unheardTab(tabId)) };
@@ -387,6 +588,9 @@ export class CopilotService {
     const draft = record ? toPanelDraft(record) : null;
     let status: PanelState['status'] = draft ? 'ready' : kb ? 'drafting' : 'indexing';
     let message: string | null = null;
+    const streaming = this.streams.get(tabId);
+    const stream = streaming && !draft ? { text: streaming.text } : null;
+    if (!draft && !streaming && state.awaitingRequest && !state.error) status = 'on-request';
     if (state.error) {
       status = 'error';
       message = state.error;
@@ -394,7 +598,7 @@ export class CopilotService {
       status = 'ready';
       message = 'Draft dismissed. Press “Draft again” for a new one.';
     }
-    return { ...base, status, ticket: state.ticket, draft, message };
+    return { ...base, status, ticket: state.ticket, draft, message, stream };
   }
 
   /** A tab whose content script never reported: not enabled there, a browser page, or still loading. */
@@ -417,7 +621,29 @@ export class CopilotService {
   /** A panel subscribed to a tab: make sure there is a draft (a restarted worker resumes here). */
   async panelOpened(tabId: number): Promise<void> {
     const state = await this.deps.tabs.get(tabId);
-    if (state?.ticket && !state.draftId && !state.dismissed && !state.noAi) await this.draftFor(tabId);
+    // An on-request ticket waits for the button, unless the agent already asked (then ask again).
+    if (state?.ticket && !state.draftId && !state.dismissed && !state.noAi && (!state.awaitingRequest || state.requested)) await this.draftFor(tabId);
+  }
+
+  /** The agent pressed "Draft a reply" (on-request mode). */
+  async requestDraft(tabId: number): Promise<ActionResult> {
+    const state = await this.deps.tabs.get(tabId);
+    if (!state?.ticket) return { ok: false, message: 'This tab shows no ticket. Open a ticket in your helpdesk.' };
+    await this.deps.tabs.set(tabId, { ...state, requested: true, awaitingRequest: false, dismissed: false, error: null });
+    this.changed(tabId);
+    await this.draftFor(tabId);
+    const after = await this.deps.tabs.get(tabId);
+    return after?.draftId ? { ok: true } : { ok: false, message: after?.error ?? 'No draft could be made.' };
+  }
+
+  /** A rewrite of the current draft (Shorter, More formal, …): a new draft whose parent is this one. */
+  async rewrite(draftId: string, kind: RewriteKind): Promise<ActionResult> {
+    const draft = await this.draftOrFail(draftId);
+    if (!('draftId' in draft)) return draft;
+    const provider = (await this.deps.getProvider?.()) ?? null;
+    if (!provider || !this.deps.createModelClient) return { ok: false, message: 'Rewrites need a model. Set one up in Options → Model.' };
+    if (draft.policy === 'template-only') return { ok: false, message: 'A template-only policy keeps this ticket away from models, so it cannot be rewritten.' };
+    return this.replaceDraft(draft, kind);
   }
 
   async handlePanel(request: Exclude<PanelRequest, { type: 'subscribe' }>, tabId: number | null): Promise<ActionResult> {
@@ -437,6 +663,11 @@ export class CopilotService {
       case 'refresh':
         if (tabId === null) return { ok: false, message: 'Open a ticket in your helpdesk first.' };
         return this.refresh(tabId);
+      case 'request-draft':
+        if (tabId === null) return { ok: false, message: 'Open a ticket in your helpdesk first.' };
+        return this.requestDraft(tabId);
+      case 'rewrite':
+        return this.rewrite(request.draftId, request.kind);
       case 'snapshot':
         if (tabId === null) return { ok: false, message: 'Open the helpdesk page to snapshot first.' };
         return this.snapshot(tabId);
@@ -458,7 +689,8 @@ export class CopilotService {
       ...this.eventBase(draft),
       type: 'shown',
       payload: {
-        latencyMs: Math.max(0, shownAt - draft.readAt),
+        // Ticket read → first visible text: for a streamed draft, when its first words reached the panel.
+        latencyMs: Math.max(0, Math.min(shownAt, draft.firstTextAt ?? shownAt) - draft.readAt),
         confidence: { score: draft.confidence.score, level: draft.confidence.level },
         policy: draft.policy,
         injectionSuspected: draft.injection.suspected,
@@ -468,7 +700,7 @@ export class CopilotService {
         tokensIn: draft.tokensIn,
         tokensOut: draft.tokensOut,
         costUsd: draft.costUsd,
-        cacheHit: false,
+        cacheHit: draft.cacheHit,
         ...(draft.error ? { error: draft.error } : {}),
       },
     });
@@ -505,6 +737,12 @@ export class CopilotService {
   async regenerate(draftId: string): Promise<ActionResult> {
     const draft = await this.draftOrFail(draftId);
     if (!('draftId' in draft)) return draft;
+    return this.replaceDraft(draft);
+  }
+
+  /** Regenerate (no `rewrite`) or rewrite a draft: the new draft supersedes it. */
+  private async replaceDraft(draft: DraftRecord, rewrite?: RewriteKind): Promise<ActionResult> {
+    const draftId = draft.draftId;
     if (draft.tabId === null) return { ok: false, message: 'This draft is not tied to an open tab.' };
     const tabId = draft.tabId;
     const state = await this.deps.tabs.get(tabId);
@@ -512,11 +750,11 @@ export class CopilotService {
       return { ok: false, message: 'The tab shows another ticket now; its own draft is on the way.' };
     }
     const wasOpen = await this.isOpen(draftId);
-    await this.draftFor(tabId, draft);
+    await this.draftFor(tabId, draft, rewrite);
     const after = await this.deps.tabs.get(tabId);
     if (!after?.draftId || after.draftId === draftId) return { ok: false, message: after?.error ?? 'No new draft could be made.' };
     if (wasOpen) {
-      await this.record({ ...this.eventBase(draft), type: 'regenerated', payload: { newDraftId: after.draftId } });
+      await this.record({ ...this.eventBase(draft), type: 'regenerated', payload: { newDraftId: after.draftId, ...(rewrite ? { rewrite } : {}) } });
       await this.discardIfOpen(draftId, 'superseded');
     }
     return { ok: true };
@@ -527,6 +765,7 @@ export class CopilotService {
     if (!('draftId' in draft)) return draft;
     await this.discardIfOpen(draftId, 'agent');
     if (draft.tabId !== null) {
+      this.abortDraft(draft.tabId);
       const state = await this.deps.tabs.get(draft.tabId);
       if (state?.draftId === draftId) {
         await this.deps.tabs.set(draft.tabId, { ...state, draftId: null, dismissed: true });

@@ -16,6 +16,10 @@ export const TabStateSchema = z.object({
   noTicket: z.string().nullable().default(null),
   /** A no-AI policy applies: the note for the agent. */
   noAi: z.string().nullable().default(null),
+  /** A model drafts on request here and the agent has not asked yet: the panel offers the Draft button. */
+  awaitingRequest: z.boolean().default(false),
+  /** The agent asked for a model draft for this ticket (a restarted worker asks again). */
+  requested: z.boolean().default(false),
 });
 export type TabState = z.infer<typeof TabStateSchema>;
 

@@ -112,6 +112,12 @@ const NEEDS_HUMAN_LINE = /^\s*\**\s*NEEDS[_ ]HUMAN\s*\**\s*[:=]\s*\**\s*(yes|no|
  * (in any order, at the end) are read and removed from the text.
  */
 export function parsePlainOutput(raw: string): ParseResult {
+  // A model that answers with the JSON object anyway (many do, having seen it before): read it as such.
+  const trimmed = raw.trim();
+  if (trimmed.startsWith('{') || trimmed.startsWith('```')) {
+    const asJson = parseExact(extractJsonObject(trimmed), 'plain', false);
+    if (asJson.ok) return asJson;
+  }
   const lines = raw.replace(/\r\n/g, '\n').split('\n');
   let confidence: number | null = null;
   let needsHuman = false;

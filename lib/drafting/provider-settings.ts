@@ -71,8 +71,11 @@ export const ProviderSettingsSchema = z
     priceInPerMillion: z.number().min(0).default(0),
     /** Price per million output (completion) tokens, in US dollars. */
     priceOutPerMillion: z.number().min(0).default(0),
-    /** `auto`: draft as soon as a ticket opens; `on-request`: only when the agent asks. */
-    draftMode: z.enum(['auto', 'on-request']).default('auto'),
+    /** `auto`: draft as soon as a ticket opens; `on-request` (the default for a model): only when the agent asks. */
+    draftMode: z.enum(['auto', 'on-request']).default('on-request'),
+    /** The tone and length the prompt asks for. */
+    tone: z.enum(['friendly', 'neutral', 'formal']).default('friendly'),
+    replyLength: z.enum(['short', 'medium', 'long']).default('medium'),
     /** Stop sending once this month's spend reaches the cap (absent: no cap). */
     monthlyCapUsd: z.number().min(0).optional(),
     /** How the answer is requested; absent: the preset's default. */

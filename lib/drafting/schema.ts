@@ -50,5 +50,15 @@ export const DraftSchema = z.object({
   injection: z.object({ suspected: z.boolean(), reasons: z.array(z.string()) }).default({ suspected: false, reasons: [] }),
   /** "What leaves this browser": the masked text a model would receive, and whether it was sent. */
   outbound: z.object({ text: z.string(), sent: z.boolean(), note: z.string() }).default({ text: '', sent: false, note: '' }),
+  /** The answer came from the model-draft cache: no call, no cost. */
+  cacheHit: z.boolean().default(false),
+  /** The model could not deliver, so this is the template drafter's draft; why, for the banner. */
+  fallback: z.object({ kind: z.string(), message: z.string() }).optional(),
+  /** Share of the draft's claim sentences supported by the source they cite (model drafts). */
+  groundedness: z.number().min(0).max(1).optional(),
+  /** When the first words of a streamed draft reached the panel (ms since epoch): `shown` latency ends here. */
+  firstTextAt: z.number().optional(),
+  /** The rewrite that made this draft from its parent (Shorter, More formal …). */
+  rewrite: z.string().optional(),
 });
 export type Draft = z.infer<typeof DraftSchema>;

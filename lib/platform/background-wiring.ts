@@ -19,6 +19,12 @@ import { wireSiteAccess } from './site-access';
 import { wireProviderMessages } from './provider-messages';
 import { disabledPiiItem, getPolicy } from './guard-settings';
 import { isEntityType, type EntityType } from '../guard/entities';
+import { createClient } from '../drafting/model-client';
+import { DexieAnswerCache } from '../copilot/answer-cache';
+import { getProviderSettings } from './provider-store';
+
+/** While a model request is open the worker calls an extension API this often, so it is not stopped as idle. */
+const KEEP_ALIVE_MS = 20_000;
 
 async function sendToTab(tabId: number, message: BackgroundToContent): Promise<ContentReply> {
   const reply: unknown = await browser.tabs.sendMessage(tabId, BackgroundToContent.parse(message));
@@ -50,6 +56,11 @@ export function startBackground(): CopilotService {
     getPolicy,
     // Secrets can never be switched off.
     getDisabledPii: async () => (await disabledPiiItem.getValue()).filter((t): t is EntityType => isEntityType(t) && t !== 'SECRET'),
+    getProvider: getProviderSettings,
+    // The key is the agent's own and stays in this worker; Firefox runs the background as a page, so
+    // the SDK must be told that a browser context is intended.
+    createModelClient: (settings) => createClient(settings, { dangerouslyAllowBrowser: true }),
+    answerCache: new DexieAnswerCache(db),
   });
   const ports = new Map<Browser.runtime.Port, number | null>();
 
@@ -65,6 +76,28 @@ export function startBackground(): CopilotService {
   };
   service.onChange((tabId) => {
     for (const [port, pinned] of ports) if (pinned === null || pinned === tabId) void push(port);
+  });
+  // Streamed draft text goes straight to the panels showing that tab, without a state round trip.
+  service.onStream((tabId, text) => {
+    const message: PanelPush = { type: 'stream', tabId, text };
+    for (const [port, pinned] of ports) {
+      if (effectiveTab(pinned) !== tabId) continue;
+      try {
+        port.postMessage(message);
+      } catch {
+        ports.delete(port);
+      }
+    }
+  });
+  // A local model can take 30 s to its first token: MV3 stops a worker idle for 30 s, and calling an
+  // extension API resets that timer. Only while a request is open; never otherwise.
+  let keepAlive: ReturnType<typeof setInterval> | undefined;
+  service.onBusy((open) => {
+    if (open > 0 && !keepAlive) keepAlive = setInterval(() => void browser.runtime.getPlatformInfo().catch(() => undefined), KEEP_ALIVE_MS);
+    if (open === 0 && keepAlive) {
+      clearInterval(keepAlive);
+      keepAlive = undefined;
+    }
   });
 
   // Extension pages (Options) ask the worker to fetch a web page for a KB import.

@@ -75,7 +75,7 @@ describe('provider settings', () => {
   it('fills defaults and presets', () => {
     const s = ProviderSettingsSchema.parse({ ...presetDefaults('ollama'), model: 'llama3.2' });
     expect(s.baseUrl).toBe('http://localhost:11434/v1');
-    expect(s.draftMode).toBe('auto');
+    expect(s.draftMode).toBe('on-request');
     expect(s.priceInPerMillion).toBe(0);
     expect(presetDefaults('lmstudio').baseUrl).toBe('http://localhost:1234/v1');
     expect(presetDefaults('vllm').baseUrl).toBe('http://localhost:8000/v1');
