@@ -28,6 +28,8 @@ export interface ScriptedReply {
   /** Usage to report; null to report none. Default: counted from the text (characters ÷ 4). */
   usage?: { prompt_tokens: number; completion_tokens: number } | null;
   finishReason?: string;
+  /** Build the reply from the request (e.g. echo the placeholders the request contains). */
+  respond?: (body: Record<string, unknown>) => Omit<ScriptedReply, 'respond'>;
 }
 
 export interface ServerOptions {
@@ -112,7 +114,8 @@ export async function startOpenAIServer(options: ServerOptions = {}): Promise<Op
   const sockets = new Set<Socket>();
 
   async function chat(body: Record<string, unknown>, res: ServerResponse): Promise<void> {
-    const reply = queue.shift() ?? fallback;
+    const next = queue.shift() ?? fallback;
+    const reply = next.respond ? { ...next, ...next.respond(body) } : next;
     if (reply.delayMs) await sleep(reply.delayMs);
     if (res.destroyed) return;
     if (reply.status && reply.status >= 400) return sendError(res, reply.status, reply.errorMessage ?? `scripted ${reply.status}`, reply.headers);
