@@ -32,6 +32,7 @@ import { tidydeskAdapter } from '../lib/ticket/adapters/tidydesk';
 import type { Ticket } from '../lib/ticket/schema';
 import { RETRIEVAL_K } from '../lib/copilot/service';
 import { startDemoServer } from './demo-server';
+import { benchModelOverhead } from './bench-model';
 import { CHROME_BUILD_DIR, findBrowser, launchWithExtension, openPanel, readEvents, REPO_ROOT, tabIdOf } from './extension-browser';
 
 const { values } = parseArgs({
@@ -300,7 +301,7 @@ async function benchBrowser(): Promise<Row[]> {
   }
 }
 
-const rows = [...benchRetrieval(), ...benchRetrievalVsMiniSearch(), ...contentScriptSize(), ...(await benchBrowser())];
+const rows = [...benchRetrieval(), ...benchRetrievalVsMiniSearch(), ...contentScriptSize(), ...(await benchModelOverhead(rounds * 10)), ...(await benchBrowser())];
 if (values.json) {
   console.log(JSON.stringify({ rows }, null, 2));
 } else {
