@@ -13,9 +13,11 @@ export interface ProviderForm {
   priceOut: string;
   draftMode: 'auto' | 'on-request';
   monthlyCap: string;
+  tone: 'friendly' | 'neutral' | 'formal';
+  replyLength: 'short' | 'medium' | 'long';
 }
 
-export type ProviderTextField = Exclude<keyof ProviderForm, 'preset' | 'draftMode'>;
+export type ProviderTextField = Exclude<keyof ProviderForm, 'preset' | 'draftMode' | 'tone' | 'replyLength'>;
 
 export interface ProviderSectionProps {
   form: ProviderForm;
@@ -27,6 +29,7 @@ export interface ProviderSectionProps {
   onField: (field: ProviderTextField, value: string) => void;
   onPreset: (preset: ProviderPreset) => void;
   onDraftMode: (mode: 'auto' | 'on-request') => void;
+  onStyle: (style: Partial<Pick<ProviderForm, 'tone' | 'replyLength'>>) => void;
   onSave: () => void;
   onTest: () => void;
 }
@@ -124,6 +127,32 @@ export function ProviderSection(props: ProviderSectionProps) {
         </select>
       </label>
       {numberInput('monthlyCap', 'Monthly cap (US$, empty: no cap)', TEST_IDS.settingsMonthlyCap, 'No cap')}
+      <label>
+        Tone
+        <br />
+        <select
+          data-testid={TEST_IDS.settingsTone}
+          value={form.tone}
+          onChange={(e) => props.onStyle({ tone: e.target.value === 'formal' ? 'formal' : e.target.value === 'neutral' ? 'neutral' : 'friendly' })}
+        >
+          <option value="friendly">Friendly</option>
+          <option value="neutral">Neutral</option>
+          <option value="formal">Formal</option>
+        </select>
+      </label>
+      <label>
+        Length
+        <br />
+        <select
+          data-testid={TEST_IDS.settingsReplyLength}
+          value={form.replyLength}
+          onChange={(e) => props.onStyle({ replyLength: e.target.value === 'short' ? 'short' : e.target.value === 'long' ? 'long' : 'medium' })}
+        >
+          <option value="short">Short</option>
+          <option value="medium">Medium</option>
+          <option value="long">Long</option>
+        </select>
+      </label>
       <div className="actions">
         <button type="button" className="primary" data-testid={TEST_IDS.settingsSave} disabled={props.busy} onClick={props.onSave}>
           Save

@@ -83,6 +83,8 @@ export const TEST_IDS = {
   settingsPriceOut: 'settings-price-out',
   settingsDraftMode: 'settings-draft-mode',
   settingsMonthlyCap: 'settings-monthly-cap',
+  settingsTone: 'settings-tone',
+  settingsReplyLength: 'settings-reply-length',
   settingsSave: 'settings-save',
   settingsTest: 'settings-test',
   settingsStatus: 'settings-status',

@@ -16,10 +16,12 @@ const EMPTY_FORM: ProviderForm = {
   priceOut: '0',
   draftMode: 'on-request',
   monthlyCap: '',
+  tone: 'friendly',
+  replyLength: 'medium',
 };
 
-/** Settings the form does not show, kept as stored so a save does not drop them. */
-type Hidden = Partial<Pick<PublicProviderSettings, 'apiVersion' | 'timeoutMs' | 'outputMode'>>;
+/** The stored settings, so a save keeps what this form does not show (set elsewhere in Options). */
+type Hidden = Partial<PublicProviderSettings>;
 
 function formOf(settings: PublicProviderSettings): ProviderForm {
   return {
@@ -33,6 +35,8 @@ function formOf(settings: PublicProviderSettings): ProviderForm {
     priceOut: String(settings.priceOutPerMillion),
     draftMode: settings.draftMode,
     monthlyCap: settings.monthlyCapUsd === undefined ? '' : String(settings.monthlyCapUsd),
+    tone: settings.tone,
+    replyLength: settings.replyLength,
   };
 }
 
@@ -46,7 +50,9 @@ function numberOrText(text: string): number | string | undefined {
 
 /** The settings to send: the key only when one was typed (absent keeps the stored key). */
 function settingsOf(form: ProviderForm, hidden: Hidden): Record<string, unknown> {
+  const { monthlyCapUsd: _cap, ...kept } = hidden;
   const entries: Array<[string, unknown]> = [
+    ...Object.entries(kept),
     ['preset', form.preset],
     ['baseUrl', form.baseUrl],
     ['model', form.model],
@@ -55,10 +61,10 @@ function settingsOf(form: ProviderForm, hidden: Hidden): Record<string, unknown>
     ['priceInPerMillion', numberOrText(form.priceIn)],
     ['priceOutPerMillion', numberOrText(form.priceOut)],
     ['draftMode', form.draftMode],
+    ['tone', form.tone],
+    ['replyLength', form.replyLength],
     ['monthlyCapUsd', numberOrText(form.monthlyCap)],
     ['apiVersion', hidden.apiVersion],
-    ['timeoutMs', hidden.timeoutMs],
-    ['outputMode', hidden.outputMode],
     ['apiKey', form.apiKey.trim() ? form.apiKey : undefined],
   ];
   return Object.fromEntries(entries.filter(([, v]) => v !== undefined));
@@ -109,7 +115,7 @@ export function useProvider() {
         const settings = reply.data.settings;
         if (settings) {
           setForm(formOf(settings));
-          setHidden({ apiVersion: settings.apiVersion, timeoutMs: settings.timeoutMs, outputMode: settings.outputMode });
+          setHidden(settings);
         }
       },
       (error: unknown) => live && setStatus({ ok: false, text: `The extension's background did not answer (${describeError(error)}). Reload this page.` }),
@@ -140,6 +146,7 @@ export function useProvider() {
     setHidden((h) => ({ ...h, apiVersion: defaults.apiVersion ?? h.apiVersion }));
   };
   const onDraftMode = (draftMode: ProviderForm['draftMode']) => setForm((f) => ({ ...f, draftMode }));
+  const onStyle = (style: Partial<Pick<ProviderForm, 'tone' | 'replyLength'>>) => setForm((f) => ({ ...f, ...style }));
 
   /** Ask for the site first (inside the click), then hand the settings to the background. */
   const run = (verb: 'save' | 'test') => {
@@ -196,6 +203,7 @@ export function useProvider() {
     onField,
     onPreset,
     onDraftMode,
+    onStyle,
     onSave: () => run('save'),
     onTest: () => run('test'),
   };

@@ -20,6 +20,8 @@ const FIELD_LABELS: Record<string, string> = {
   draftMode: 'Draft mode',
   monthlyCapUsd: 'Monthly cap',
   outputMode: 'Output mode',
+  tone: 'Tone',
+  replyLength: 'Length',
 };
 
 /** The sentence for numeric fields that are missing, not numbers, or out of range. */
