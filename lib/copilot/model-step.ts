@@ -239,7 +239,8 @@ export async function draftWithModel(input: ModelStepInput): Promise<ModelStepRe
       };
     }
     answer = { parsed: parsed.value, model: result.model ?? settings.model, truncated: result.finishReason === 'length' };
-    if (key && input.cache) await input.cache.put(key, answer).catch(() => undefined);
+    // Keyed by the prompt actually sent (the output mode may have stepped down since the lookup).
+    if (input.cache) await input.cache.put(await answerCacheKey(prompt, settings, mode, input.kbVersion), answer).catch(() => undefined);
   }
 
   // Fill placeholders back, then check what the draft cites and what it claims.
