@@ -28,11 +28,12 @@ export function fuseRankings(rankings: readonly (readonly RankedItem[])[], k: nu
 
 /**
  * How lexical and embedding rankings are merged:
- * - `rrf`: reciprocal rank fusion, Σ w / (RRF_K + rank). Uses ranks only, so it needs no tuning for
- *   an unknown model's similarity scale; the default.
- * - `convex`: w·sim′ + (1 − w)·bm25′ with each side min–max normalised over its candidates (a
- *   passage missing from one side gets 0 there). Can beat RRF once `semanticWeight` is tuned for
- *   a model on a team's own queries.
+ * - `convex` (default): w·sim′ + (1 − w)·bm25′, each side min–max normalised over its candidates (a
+ *   passage missing from one side gets 0 there). A side that is unsure (flat scores) moves the
+ *   order little, so a weak embedding model cannot pull good lexical hits far down.
+ * - `rrf`: reciprocal rank fusion, Σ 2w / (RRF_K + rank). Ranks only: every side counts fully
+ *   however unsure it is. On StackFAQ with the test server's hashing embedder (a weak, non-semantic
+ *   model) it lost to `convex` at every weight tried (0.2–0.7); see `npm run eval -- retrieval --hybrid`.
  */
 export type FusionMethod = 'rrf' | 'convex';
 
@@ -67,7 +68,7 @@ function minMax(items: readonly RankedItem[]): (score: number) => number {
  */
 export function fuseHybrid(lexical: readonly RankedItem[], semantic: readonly RankedItem[], k: number, options: HybridFusionOptions = {}): FusedItem[] {
   const w = Math.min(1, Math.max(0, options.semanticWeight ?? 0.5));
-  const method = options.method ?? 'rrf';
+  const method = options.method ?? 'convex';
   const fused = new Map<string, FusedItem>();
   const entry = (chunkId: string): FusedItem => {
     let item = fused.get(chunkId);

@@ -88,8 +88,9 @@ export class Retriever {
   /**
    * Hybrid retrieval: the lexical ranking and the embedding ranking fused (see `fuseHybrid`). With
    * no semantic side, or an empty vector index, this is exactly `retrieve`. `score` stays the BM25
-   * score (0 when the passage shares no term with the query), so confidence keeps its scale;
-   * the order is by `fusedScore`.
+   * score, so confidence keeps its scale: 0 for a passage only the embeddings found (it is not
+   * among the lexical candidates, so it matches the query's words weakly or not at all); the order
+   * is by `fusedScore`.
    */
   retrieveHybrid(query: RetrievalQuery, k: number, semantic: SemanticQuery | null, options: HybridFusionOptions = {}): RetrievedChunk[] {
     if (!semantic || semantic.index.size === 0 || semantic.vector.length !== semantic.index.dims) return this.retrieve(query, k);
@@ -98,14 +99,6 @@ export class Retriever {
     const lexical = this.lexical.searchTerms(terms, depth);
     const vector = semantic.index.search(semantic.vector, depth).filter((hit) => this.chunks.has(hit.chunkId));
     const fused = fuseHybrid(lexical, vector, k, options);
-    // Passages only the embeddings found: their BM25 score from a full lexical pass, done only when needed.
-    let lexicalScores: Map<string, number> | null = null;
-    const bm25 = (chunkId: string, known: number | undefined): number => {
-      if (known !== undefined) return known;
-      if (lexical.length < depth) return 0;
-      lexicalScores ??= new Map(this.lexical.searchTerms(terms, this.lexical.size).map((h) => [h.chunkId, h.score]));
-      return lexicalScores.get(chunkId) ?? 0;
-    };
     const unique = [...new Set(terms)];
     const totalIdf = unique.reduce((sum, t) => sum + (this.lexical.documentFrequency(t) > 0 ? this.lexical.idf(t) : 0), 0);
     const out: RetrievedChunk[] = [];
@@ -123,7 +116,7 @@ export class Retriever {
         text: chunk.text,
         kind: chunk.kind,
         language: chunk.language,
-        score: bm25(chunk.chunkId, hit.lexicalScore),
+        score: hit.lexicalScore ?? 0,
         coverage: totalIdf > 0 ? covered / totalIdf : 0,
         ...(hit.similarity !== undefined ? { similarity: hit.similarity } : {}),
         fusedScore: hit.score,

@@ -214,7 +214,7 @@ describe('fuseHybrid', () => {
   ];
 
   it('rrf: equal weights give the plain reciprocal rank sum, and keep each side’s scores', () => {
-    const fused = fuseHybrid(lexical, semantic, 10);
+    const fused = fuseHybrid(lexical, semantic, 10, { method: 'rrf' });
     const expected = new Map([
       ['a', 1 / (RRF_K + 1) + 1 / (RRF_K + 3)],
       ['c', 1 / (RRF_K + 3) + 1 / (RRF_K + 1)],
@@ -227,8 +227,8 @@ describe('fuseHybrid', () => {
     expect(fused.find((f) => f.chunkId === 'd')).toEqual({ chunkId: 'd', score: expect.any(Number), similarity: 0.8 });
   });
 
-  it('convex: min–max normalised scores, weighted', () => {
-    const fused = fuseHybrid(lexical, semantic, 10, { method: 'convex', semanticWeight: 0.5 });
+  it('convex (the default): min–max normalised scores, weighted equally unless told', () => {
+    const fused = fuseHybrid(lexical, semantic, 10);
     const byId = new Map(fused.map((f) => [f.chunkId, f.score]));
     expect(byId.get('a')).toBeCloseTo(0.5 * 1 + 0.5 * 0, 10);
     expect(byId.get('c')).toBeCloseTo(0.5 * 0 + 0.5 * 1, 10);
@@ -272,7 +272,7 @@ describe('Retriever.retrieveHybrid', () => {
 
   it('finds a passage by meaning that shares no word with the query, keeping BM25 as score', () => {
     const pwQuery = { text: 'password reset link', language: 'en' };
-    const hits = retriever.retrieveHybrid(pwQuery, 3, { index, vector: new Float32Array([0.1, 0.2, 0.97]) });
+    const hits = retriever.retrieveHybrid(pwQuery, 3, { index, vector: new Float32Array([0.1, 0.2, 0.97]) }, { method: 'rrf' });
     // password: lexical #1 + semantic #2; shipping: semantic #1 only; refund: semantic #3 only.
     expect(hits.map((h) => h.docId)).toEqual(['password', 'shipping', 'refund']);
     const password = hits.find((h) => h.docId === 'password');
@@ -282,6 +282,8 @@ describe('Retriever.retrieveHybrid', () => {
     expect(shipping).toMatchObject({ score: 0, coverage: 0 });
     expect(shipping?.similarity).toBeCloseTo(0.97 / Math.hypot(0.1, 0.2, 0.97), 5);
     expect(hits.every((h, i) => i === 0 || (hits[i - 1]?.fusedScore ?? 0) >= (h.fusedScore ?? 0))).toBe(true);
+    const convex = retriever.retrieveHybrid(pwQuery, 3, { index, vector: new Float32Array([0.1, 0.2, 0.97]) });
+    expect(convex.map((h) => h.docId)).toEqual(['password', 'shipping', 'refund']);
     // The lexical side alone never offers the shipping passage for this query.
     expect(retriever.retrieve(pwQuery, 3).map((h) => h.docId)).not.toContain('shipping');
   });
