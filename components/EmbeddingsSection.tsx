@@ -29,7 +29,7 @@ export function EmbeddingsSection(props: EmbeddingsSectionProps) {
         that ranking is blended with the word match. Each ticket&apos;s masked text is sent to the server to be embedded.
       </p>
       {!props.configured && <p className="muted">Save the model settings above first: embeddings use the same server and key.</p>}
-      <label>
+      <label style={{ display: 'block' }}>
         <input
           type="checkbox"
           data-testid={TEST_IDS.settingsEmbeddings}
