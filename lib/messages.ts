@@ -151,3 +151,21 @@ export type ProviderGetReply = z.infer<typeof ProviderGetReply>;
 /** The answer to `provider/save` and `provider/test`: one sentence for the agent. */
 export const ProviderResultReply = z.object({ ok: z.boolean(), message: z.string(), hasKey: z.boolean().optional() });
 export type ProviderResultReply = z.infer<typeof ProviderResultReply>;
+
+// ── options → background: embeddings for hybrid retrieval (the key stays in the background) ────
+/** Turn embeddings on or off and name the model; merged into the stored provider settings. */
+export const EmbeddingsSaveRequest = z.object({ type: z.literal('embeddings/save'), enabled: z.boolean(), model: z.string().max(200) });
+export type EmbeddingsSaveRequest = z.infer<typeof EmbeddingsSaveRequest>;
+export const EmbeddingsSaveReply = z.object({ ok: z.boolean(), message: z.string() });
+export type EmbeddingsSaveReply = z.infer<typeof EmbeddingsSaveReply>;
+
+/** The Options page embeds the KB over this port; closing the port cancels the run. */
+export const EMBED_PORT_NAME = 'kb-embed';
+export const EmbedPortRequest = z.object({ type: z.literal('start') });
+export type EmbedPortRequest = z.infer<typeof EmbedPortRequest>;
+const embedCounts = { done: z.number().int().min(0), total: z.number().int().min(0), embedded: z.number().int().min(0), reused: z.number().int().min(0) };
+export const EmbedPortPush = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('progress'), ...embedCounts }),
+  z.object({ type: z.literal('finished'), ok: z.boolean(), message: z.string(), ...embedCounts }),
+]);
+export type EmbedPortPush = z.infer<typeof EmbedPortPush>;

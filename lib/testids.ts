@@ -88,6 +88,16 @@ export const TEST_IDS = {
   settingsSave: 'settings-save',
   settingsTest: 'settings-test',
   settingsStatus: 'settings-status',
+  // options page: embeddings (hybrid retrieval)
+  settingsEmbeddings: 'settings-embeddings',
+  settingsEmbeddingModel: 'settings-embedding-model',
+  settingsEmbeddingsSave: 'settings-embeddings-save',
+  kbEmbed: 'kb-embed',
+  kbEmbedCancel: 'kb-embed-cancel',
+  kbEmbedProgress: 'kb-embed-progress',
+  kbEmbedProgressLabel: 'kb-embed-progress-label',
+  kbEmbedStatus: 'kb-embed-status',
+  embeddingsMessage: 'embeddings-message',
   // demo helpdesk
   replyEditor: 'reply-editor',
   sendReply: 'send-reply',

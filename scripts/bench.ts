@@ -18,6 +18,7 @@ import { parseQueriesJsonl, scoreRankings, type RetrievalQuery } from '../lib/ev
 import { LexicalIndex } from '../lib/retrieval/lexical-index';
 import type { KbDoc } from '../lib/kb/schema';
 import { withDistractors } from './bench-corpus';
+import { benchEmbeddings } from './bench-embed';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
@@ -301,7 +302,7 @@ async function benchBrowser(): Promise<Row[]> {
   }
 }
 
-const rows = [...benchRetrieval(), ...benchRetrievalVsMiniSearch(), ...contentScriptSize(), ...(await benchModelOverhead(rounds * 10)), ...(await benchBrowser())];
+const rows = [...benchRetrieval(), ...benchRetrievalVsMiniSearch(), ...benchEmbeddings(), ...contentScriptSize(), ...(await benchModelOverhead(rounds * 10)), ...(await benchBrowser())];
 if (values.json) {
   console.log(JSON.stringify({ rows }, null, 2));
 } else {

@@ -15,6 +15,7 @@ import { guessLanguage } from '../lib/text/language';
 import { runPipeline } from '../lib/copilot/pipeline';
 import { DEFAULT_POLICY, parsePolicyFile } from '../lib/guard/policy';
 import { parseTicketLines, ticketFromLine } from '../lib/eval/ticket-lines';
+import { hybridRetrievalEval } from './eval-hybrid';
 
 function fail(message: string): never {
   console.error(message);
@@ -128,13 +129,15 @@ function tickets(argv: string[]): void {
 const USAGE = [
   'Usage:',
   '  npm run eval -- retrieval --kb KB.jsonl --queries Q.jsonl [--k 10] [--json]',
+  '  npm run eval -- retrieval --hybrid --kb KB.jsonl --queries Q.jsonl (--base-url URL --embedding-model NAME | --test-server) [--json]',
   '  npm run eval -- tickets --kb KB.jsonl --tickets T.jsonl [--policy POLICY.json] [--json]',
 ].join('\n');
 
 const [command, ...rest] = process.argv.slice(2);
 switch (command) {
   case 'retrieval':
-    retrieval(rest);
+    if (rest.includes('--hybrid')) await hybridRetrievalEval(rest);
+    else retrieval(rest);
     break;
   case 'tickets':
     tickets(rest);

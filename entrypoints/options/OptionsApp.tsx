@@ -16,6 +16,8 @@ import { OverridesSection } from '../../components/OverridesSection';
 import { useOverrides } from './useOverrides';
 import { ProviderSection } from '../../components/ProviderSection';
 import { useProvider } from './useProvider';
+import { EmbeddingsSection } from '../../components/EmbeddingsSection';
+import { useEmbeddings } from './useEmbeddings';
 
 export function OptionsApp() {
   const [agentId, setAgentId] = useState('');
@@ -31,6 +33,7 @@ export function OptionsApp() {
 
   const sites = useSites();
   const provider = useProvider();
+  const embeddings = useEmbeddings();
   const guard = useGuardSettings();
   const overrideSettings = useOverrides();
   const kb = useKb();
@@ -85,6 +88,7 @@ export function OptionsApp() {
       <section className="draft" aria-labelledby="model-heading">
         <h2 id="model-heading">Model</h2>
         <ProviderSection {...provider} />
+        <EmbeddingsSection {...embeddings} />
       </section>
       <section className="draft" aria-labelledby="sites-heading">
         <h2 id="sites-heading">Sites</h2>

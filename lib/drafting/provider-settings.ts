@@ -80,6 +80,10 @@ export const ProviderSettingsSchema = z
     monthlyCapUsd: z.number().min(0).optional(),
     /** How the answer is requested; absent: the preset's default. */
     outputMode: OutputModeSchema.optional(),
+    /** Hybrid retrieval: rank KB passages by embeddings too (off by default). */
+    embeddingsEnabled: z.boolean().default(false),
+    /** The model (for Azure: the deployment) that `/embeddings` is asked for. */
+    embeddingModel: z.string().trim().optional(),
   })
   .superRefine((s, ctx) => {
     if (PRESETS[s.preset].needsKey && !s.apiKey) {

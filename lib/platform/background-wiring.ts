@@ -17,6 +17,7 @@ import { loadSampleKb } from './sample-kb';
 import { SessionTabStore } from './session-tab-store';
 import { wireSiteAccess } from './site-access';
 import { wireProviderMessages } from './provider-messages';
+import { wireEmbeddingMessages } from './embedding-messages';
 import { disabledPiiItem, getPolicy } from './guard-settings';
 import { isEntityType, type EntityType } from '../guard/entities';
 import { createClient } from '../drafting/model-client';
@@ -178,6 +179,7 @@ export function startBackground(): CopilotService {
 
   wireSiteAccess();
   wireProviderMessages();
+  wireEmbeddingMessages();
   browser.runtime.onInstalled.addListener(({ reason }) => {
     if (reason === 'install') void browser.tabs.create({ url: browser.runtime.getURL('/welcome.html') });
   });

@@ -22,6 +22,8 @@ const FIELD_LABELS: Record<string, string> = {
   outputMode: 'Output mode',
   tone: 'Tone',
   replyLength: 'Length',
+  embeddingsEnabled: 'Embeddings',
+  embeddingModel: 'Embedding model',
 };
 
 /** The sentence for numeric fields that are missing, not numbers, or out of range. */
@@ -61,6 +63,9 @@ async function resolveSettings(input: Record<string, unknown>): Promise<{ ok: tr
   let key: unknown;
   if (apiKey === undefined || apiKey === null) key = (await getProviderSettings())?.apiKey;
   else key = typeof apiKey === 'string' && apiKey.trim() === '' ? undefined : apiKey;
+  // The Model form does not carry the embedding settings (Options → Embeddings saves them): keep them.
+  const stored = await getProviderSettings();
+  for (const field of ['embeddingsEnabled', 'embeddingModel'] as const) if (!(field in rest) && stored?.[field] !== undefined) rest[field] = stored[field];
   const parsed = ProviderSettingsSchema.safeParse(key === undefined ? rest : { ...rest, apiKey: key });
   return parsed.success ? { ok: true, settings: parsed.data } : { ok: false, message: describeSettingsError(parsed.error) };
 }

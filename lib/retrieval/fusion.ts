@@ -25,3 +25,74 @@ export function fuseRankings(rankings: readonly (readonly RankedItem[])[], k: nu
     .sort((a, b) => b.score - a.score || (a.chunkId < b.chunkId ? -1 : 1))
     .slice(0, k);
 }
+
+/**
+ * How lexical and embedding rankings are merged:
+ * - `convex` (default): w·sim′ + (1 − w)·bm25′, each side min–max normalised over its candidates (a
+ *   passage missing from one side gets 0 there). A side that is unsure (flat scores) moves the
+ *   order little, so a weak embedding model cannot pull good lexical hits far down.
+ * - `rrf`: reciprocal rank fusion, Σ 2w / (RRF_K + rank). Ranks only: every side counts fully
+ *   however unsure it is. On StackFAQ with the test server's hashing embedder (a weak, non-semantic
+ *   model) it lost to `convex` at every weight tried (0.2–0.7); see `npm run eval -- retrieval --hybrid`.
+ */
+export type FusionMethod = 'rrf' | 'convex';
+
+export interface HybridFusionOptions {
+  method?: FusionMethod;
+  /** Weight of the embedding side, 0..1 (default 0.5: equal). */
+  semanticWeight?: number;
+}
+
+/** A passage after hybrid fusion, with what each side said about it. */
+export interface FusedItem extends RankedItem {
+  /** BM25 score when the lexical ranking had the passage among its candidates. */
+  lexicalScore?: number;
+  /** Cosine similarity when the embedding ranking had it among its candidates. */
+  similarity?: number;
+}
+
+function minMax(items: readonly RankedItem[]): (score: number) => number {
+  let lo = Infinity;
+  let hi = -Infinity;
+  for (const item of items) {
+    lo = Math.min(lo, item.score);
+    hi = Math.max(hi, item.score);
+  }
+  const span = hi - lo;
+  return (score) => (span > 0 ? (score - lo) / span : 1);
+}
+
+/**
+ * Merge a lexical and an embedding ranking into the top `k`. With one side empty the other passes
+ * through in its own order (ranked by its own score).
+ */
+export function fuseHybrid(lexical: readonly RankedItem[], semantic: readonly RankedItem[], k: number, options: HybridFusionOptions = {}): FusedItem[] {
+  const w = Math.min(1, Math.max(0, options.semanticWeight ?? 0.5));
+  const method = options.method ?? 'convex';
+  const fused = new Map<string, FusedItem>();
+  const entry = (chunkId: string): FusedItem => {
+    let item = fused.get(chunkId);
+    if (!item) {
+      item = { chunkId, score: 0 };
+      fused.set(chunkId, item);
+    }
+    return item;
+  };
+  if (lexical.length === 0 || semantic.length === 0) {
+    const only = lexical.length > 0 ? lexical : semantic;
+    return only.slice(0, k).map((item) => (lexical.length > 0 ? { ...item, lexicalScore: item.score } : { ...item, similarity: item.score }));
+  }
+  const lexNorm = minMax(lexical);
+  const semNorm = minMax(semantic);
+  lexical.forEach((item, rank) => {
+    const e = entry(item.chunkId);
+    e.lexicalScore = item.score;
+    e.score += method === 'rrf' ? (2 * (1 - w)) / (RRF_K + rank + 1) : (1 - w) * lexNorm(item.score);
+  });
+  semantic.forEach((item, rank) => {
+    const e = entry(item.chunkId);
+    e.similarity = item.score;
+    e.score += method === 'rrf' ? (2 * w) / (RRF_K + rank + 1) : w * semNorm(item.score);
+  });
+  return [...fused.values()].sort((a, b) => b.score - a.score || (a.chunkId < b.chunkId ? -1 : 1)).slice(0, k);
+}

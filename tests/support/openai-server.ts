@@ -41,6 +41,14 @@ export interface ServerOptions {
   jsonObject?: boolean;
   /** When set, requests without this key (as Bearer or `api-key`) get 401. */
   apiKey?: string;
+  /** Length of the vectors `/embeddings` returns (default 64). */
+  embeddingDims?: number;
+  /** What `/embeddings` does with `encoding_format: base64`: honour it (default), ignore it (send floats), or refuse it (400). */
+  embeddingBase64?: 'honour' | 'ignore' | 'refuse';
+  /** `/embeddings` answers 400 to requests with more inputs than this. */
+  maxEmbeddingInputs?: number;
+  /** Embedding models `/embeddings` knows; another gets 404. Absent: accept any. */
+  embeddingModels?: string[];
 }
 
 export interface LoggedRequest {
@@ -63,6 +71,8 @@ export interface OpenAIServer {
   script(...replies: ScriptedReply[]): void;
   /** The reply used when the queue is empty. */
   setDefault(reply: ScriptedReply): void;
+  /** Queue replies for the next `/embeddings` requests (status, headers, delay, raw body); empty: embed. */
+  scriptEmbeddings(...replies: ScriptedReply[]): void;
   close(): Promise<void>;
 }
 
@@ -91,12 +101,31 @@ function sendError(res: ServerResponse, status: number, message: string, headers
   sendJson(res, status, { error: { message, type, code: null, param: null } }, headers);
 }
 
-/** A deterministic small vector per input, so tests can compare. */
-function embed(text: string, dims = 8): number[] {
+function fnv1a(text: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193);
+  return h >>> 0;
+}
+
+/**
+ * The test server's embedding model: hashed features (each word, and each character trigram of
+ * each word) into `dims` signed buckets, L2-normalised. Deterministic and cheap; texts sharing
+ * words and word pieces come out similar. It is not a semantic model: it knows no synonyms.
+ */
+export function hashEmbedding(text: string, dims = 64): number[] {
   const v = new Array<number>(dims).fill(0);
-  for (let i = 0; i < text.length; i++) v[i % dims] = (v[i % dims] ?? 0) + (text.charCodeAt(i) % 13) / 13;
-  const norm = Math.hypot(...v) || 1;
-  return v.map((x) => Math.fround(x / norm));
+  const add = (feature: string, weight: number) => {
+    const h = fnv1a(feature);
+    const bucket = h % dims;
+    v[bucket] = (v[bucket] ?? 0) + (h & 0x80000000 ? -weight : weight);
+  };
+  for (const word of text.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? []) {
+    add(`w:${word}`, 1);
+    const padded = ` ${word} `;
+    for (let i = 0; i + 3 <= padded.length; i++) add(`c:${padded.slice(i, i + 3)}`, 0.5);
+  }
+  const norm = Math.hypot(...v);
+  return norm > 0 ? v.map((x) => Math.fround(x / norm)) : v.map((_, i) => (i === 0 ? 1 : 0));
 }
 
 function piecesOf(reply: ScriptedReply): string[] {
@@ -110,6 +139,7 @@ function piecesOf(reply: ScriptedReply): string[] {
 export async function startOpenAIServer(options: ServerOptions = {}): Promise<OpenAIServer> {
   const requests: LoggedRequest[] = [];
   const queue: ScriptedReply[] = [];
+  const embeddingQueue: ScriptedReply[] = [];
   let fallback: ScriptedReply = { content: 'OK' };
   const sockets = new Set<Socket>();
 
@@ -170,6 +200,36 @@ export async function startOpenAIServer(options: ServerOptions = {}): Promise<Op
     res.end();
   }
 
+  async function embeddings(body: Record<string, unknown>, res: ServerResponse): Promise<void> {
+    const reply = embeddingQueue.shift();
+    if (reply?.delayMs) await sleep(reply.delayMs);
+    if (res.destroyed) return;
+    if (reply?.status && reply.status >= 400) return sendError(res, reply.status, reply.errorMessage ?? `scripted ${reply.status}`, reply.headers);
+    if (reply?.rawBody !== undefined) {
+      res.writeHead(200, { 'content-type': 'application/json', ...reply.headers });
+      res.end(reply.rawBody);
+      return;
+    }
+    if (options.embeddingModels && !options.embeddingModels.includes(String(body.model))) {
+      return sendError(res, 404, `model "${String(body.model)}" not found`);
+    }
+    const input = body.input;
+    const texts = Array.isArray(input) ? input.map(String) : [String(input)];
+    if (options.maxEmbeddingInputs !== undefined && texts.length > options.maxEmbeddingInputs) {
+      return sendError(res, 400, `too many inputs: ${texts.length} > ${options.maxEmbeddingInputs}`);
+    }
+    const asked = body.encoding_format === 'base64';
+    const mode = options.embeddingBase64 ?? 'honour';
+    if (asked && mode === 'refuse') return sendError(res, 400, "encoding_format 'base64' is not supported");
+    const base64 = asked && mode === 'honour';
+    const data = texts.map((t, index) => {
+      const v = hashEmbedding(t, options.embeddingDims);
+      return { object: 'embedding', index, embedding: base64 ? Buffer.from(new Float32Array(v).buffer).toString('base64') : v };
+    });
+    const tokens = texts.reduce((n, t) => n + Math.ceil(t.length / 4), 0);
+    sendJson(res, 200, { object: 'list', data, model: body.model, usage: { prompt_tokens: tokens, total_tokens: tokens } }, reply?.headers);
+  }
+
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const rawBody = await readBody(req);
     let body: unknown = null;
@@ -191,16 +251,7 @@ export async function startOpenAIServer(options: ServerOptions = {}): Promise<Op
       return sendJson(res, 200, { object: 'list', data: (options.models ?? ['test-model']).map((id) => ({ id, object: 'model', created: 0, owned_by: 'test' })) });
     }
     if (req.method !== 'POST' || !isRecord(body)) return sendError(res, 404, `no route for ${req.method ?? '?'} ${url.pathname}`);
-    if (url.pathname.endsWith('/embeddings')) {
-      const input = body.input;
-      const texts = Array.isArray(input) ? input.map(String) : [String(input)];
-      const base64 = body.encoding_format === 'base64';
-      const data = texts.map((t, index) => {
-        const v = embed(t);
-        return { object: 'embedding', index, embedding: base64 ? Buffer.from(new Float32Array(v).buffer).toString('base64') : v };
-      });
-      return sendJson(res, 200, { object: 'list', data, model: body.model, usage: { prompt_tokens: 1, total_tokens: 1 } });
-    }
+    if (url.pathname.endsWith('/embeddings')) return embeddings(body, res);
     if (url.pathname.endsWith('/chat/completions')) {
       if (options.models && options.models.length > 0 && !options.models.includes(String(body.model))) {
         return sendError(res, 404, `model "${String(body.model)}" not found`);
@@ -235,6 +286,7 @@ export async function startOpenAIServer(options: ServerOptions = {}): Promise<Op
     requests,
     options,
     script: (...replies) => queue.push(...replies),
+    scriptEmbeddings: (...replies) => embeddingQueue.push(...replies),
     setDefault: (reply) => {
       fallback = reply;
     },
