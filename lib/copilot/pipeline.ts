@@ -2,7 +2,7 @@ import { draftFromTemplate, type TemplateDraft } from '../drafting/template-draf
 import { ticketLanguage, ticketQueryText } from '../drafting/ticket-query';
 import type { EntityType } from '../guard/entities';
 import type { PolicyFile } from '../guard/policy';
-import type { RetrievedChunk, Retriever } from '../retrieval/retriever';
+import type { RetrievedChunk, Retriever, SemanticQuery } from '../retrieval/retriever';
 import type { Ticket } from '../ticket/schema';
 import { checkOutput } from '../guard/output-check';
 import { assessTicket, capForInjection, type TicketAssessment } from './guard-step';
@@ -20,6 +20,8 @@ export interface PipelineInput {
   excludeDocIds?: ReadonlySet<string>;
   /** A model is configured and may be used (changes only what "What leaves this browser" says). */
   modelConfigured?: boolean;
+  /** The ticket's query vector and the KB's vectors: hybrid retrieval (absent or null: lexical only). */
+  semantic?: SemanticQuery | null;
 }
 
 export interface PipelineResult {
@@ -42,7 +44,8 @@ export function runPipeline(input: PipelineInput): PipelineResult {
   const language = ticketLanguage(ticket);
   const assessment = assessTicket(ticket, { policy: input.policy, language, disabledPii: input.disabledPii, modelConfigured: input.modelConfigured ?? false });
   if (assessment.policy.mode === 'no-ai') return { language, assessment, draft: null, sentToModel: false, retrieved: [] };
-  const retrieved = input.retriever.retrieve({ text: ticketQueryText(ticket), language }, RETRIEVAL_K);
+  const query = { text: ticketQueryText(ticket), language };
+  const retrieved = input.semantic ? input.retriever.retrieveHybrid(query, RETRIEVAL_K, input.semantic) : input.retriever.retrieve(query, RETRIEVAL_K);
   const draft = draftFromTemplate({
     ticket,
     retrieved,

@@ -18,6 +18,13 @@ import type { ModelClient } from '../drafting/model-client';
 import type { RewriteKind } from '../drafting/prompt';
 import { PRESETS, withinMonthlyCap, type OutputMode, type ProviderSettings } from '../drafting/provider-settings';
 import { draftWithModel, type AnswerCache, type ModelStepResult } from './model-step';
+import { embedQuery, type Embedder } from '../retrieval/embeddings';
+import { loadVectorIndex } from '../kb/embedding-store';
+import type { SemanticQuery } from '../retrieval/retriever';
+import type { VectorIndex } from '../retrieval/vector-index';
+import { guardTicket } from '../guard/guard-ticket';
+import { decidePolicy } from '../guard/policy';
+import { ticketLanguage, ticketQueryText } from '../drafting/ticket-query';
 
 export { RETRIEVAL_K } from './pipeline';
 export const TEMPLATE_VARIANT = 'template';
@@ -81,6 +88,8 @@ export interface CopilotDeps {
   getProvider?(): Promise<ProviderSettings | null>;
   /** An SDK client for the settings (the platform sets browser-specific options). */
   createModelClient?(settings: ProviderSettings): ModelClient;
+  /** An embeddings client for the settings (absent: lexical retrieval only). */
+  createEmbedder?(settings: ProviderSettings): Embedder;
   /** The model-answer cache (absent: no caching). */
   answerCache?: AnswerCache;
   now?(): number;
@@ -141,6 +150,7 @@ export class CopilotService {
   private openRequests = 0;
   private client: { key: string; client: ModelClient } | null = null;
   private readonly modeMemo = new Map<string, OutputMode>();
+  private vectors: { key: string; index: VectorIndex } | null = null;
   private followedTabId: number | null = null;
   private readonly readQueues = new Map<number, Promise<void>>();
 
@@ -223,6 +233,33 @@ export class CopilotService {
     const key = JSON.stringify(settings);
     if (this.client?.key !== key) this.client = { key, client: this.deps.createModelClient(settings) };
     return this.client.client;
+  }
+
+  /** Forget the loaded KB vectors (after an embedding run in Options). */
+  dropVectors(): void {
+    this.vectors = null;
+  }
+
+  /**
+   * The query vector for hybrid retrieval, from the guard's masked query text (an embeddings call
+   * leaves the browser too). Null when embeddings are off, the KB has no vectors for the model, or
+   * the call fails: retrieval is then lexical, as without embeddings.
+   */
+  private async semanticQuery(provider: ProviderSettings, kbVersion: number, ticket: Ticket, disabledPii: readonly EntityType[], signal: AbortSignal): Promise<SemanticQuery | null> {
+    if (!provider.embeddingsEnabled || !provider.embeddingModel || !this.deps.createEmbedder) return null;
+    const key = `${provider.embeddingModel}\u0000${kbVersion}`;
+    if (this.vectors?.key !== key) {
+      const loaded = await loadVectorIndex(this.deps.db, provider.embeddingModel, await this.deps.db.kbChunks.toArray());
+      this.vectors = { key, index: loaded.index };
+    }
+    const index = this.vectors.index;
+    if (index.size === 0) return null;
+    const masked = guardTicket(ticket, { disabled: [...disabledPii] }).ticket;
+    try {
+      return { index, vector: await embedQuery(this.deps.createEmbedder(provider), ticketQueryText(masked), signal) };
+    } catch {
+      return null;
+    }
   }
 
   /** Model spend recorded on drafts since the start of this month. */
@@ -394,14 +431,27 @@ export class CopilotService {
       const earlier = parent && !rewrite ? await this.deps.db.drafts.where('ticketKey').equals(state.ticketKey).toArray() : [];
       const exclude = new Set(earlier.flatMap((d) => d.sources.filter((s) => s.kind === 'macro').map((s) => s.docId)));
       const disabledPii = (await this.deps.getDisabledPii?.()) ?? [];
+      const policy = (await this.deps.getPolicy?.()) ?? DEFAULT_POLICY;
+      // Whether this ticket may reach a model at all decides the on-request wait and any embeddings call.
+      const decision = decidePolicy(ticket, policy, ticketLanguage(ticket));
+      const modelAllowed = provider !== null && this.deps.createModelClient !== undefined && (decision.mode === 'draft' || decision.mode === 'review');
+      if (provider && modelAllowed && provider.draftMode === 'on-request' && !state.requested && !parent) {
+        const current = await this.deps.tabs.get(tabId);
+        if (current?.ticketKey === state.ticketKey) await this.deps.tabs.set(tabId, { ...current, awaitingRequest: true, error: null });
+        this.changed(tabId);
+        return;
+      }
+      const semantic = provider && modelAllowed ? await this.semanticQuery(provider, kb.kbVersion, ticket, disabledPii, signal) : null;
+      if (signal.aborted) return;
       const { assessment, draft: result, retrieved, language } = runPipeline({
         ticket,
         retriever: kb.retriever,
-        policy: (await this.deps.getPolicy?.()) ?? DEFAULT_POLICY,
+        policy,
         disabledPii,
         agentName: agent.displayName || FALLBACK_AGENT_NAME,
         excludeDocIds: exclude,
         modelConfigured: provider !== null,
+        semantic,
       });
       if (!result) {
         const current = await this.deps.tabs.get(tabId);
@@ -415,13 +465,7 @@ export class CopilotService {
         this.changed(tabId);
         return;
       }
-      const client = provider && assessment.policy.mode !== 'template-only' ? this.modelClient(provider) : null;
-      if (provider && client && provider.draftMode === 'on-request' && !state.requested && !parent) {
-        const current = await this.deps.tabs.get(tabId);
-        if (current?.ticketKey === state.ticketKey) await this.deps.tabs.set(tabId, { ...current, awaitingRequest: true, error: null });
-        this.changed(tabId);
-        return;
-      }
+      const client = provider && modelAllowed && assessment.policy.mode !== 'template-only' ? this.modelClient(provider) : null;
 
       let model: ModelStepResult | null = null;
       let fallback: { kind: string; message: string } | undefined;

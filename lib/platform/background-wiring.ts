@@ -21,6 +21,7 @@ import { wireEmbeddingMessages } from './embedding-messages';
 import { disabledPiiItem, getPolicy } from './guard-settings';
 import { isEntityType, type EntityType } from '../guard/entities';
 import { createClient } from '../drafting/model-client';
+import { createEmbedder } from '../retrieval/embeddings';
 import { DexieAnswerCache } from '../copilot/answer-cache';
 import { getProviderSettings } from './provider-store';
 
@@ -61,6 +62,7 @@ export function startBackground(): CopilotService {
     // The key is the agent's own and stays in this worker; Firefox runs the background as a page, so
     // the SDK must be told that a browser context is intended.
     createModelClient: (settings) => createClient(settings, { dangerouslyAllowBrowser: true }),
+    createEmbedder: (settings) => createEmbedder(settings, { dangerouslyAllowBrowser: true }),
     answerCache: new DexieAnswerCache(db),
   });
   const ports = new Map<Browser.runtime.Port, number | null>();
@@ -179,7 +181,7 @@ export function startBackground(): CopilotService {
 
   wireSiteAccess();
   wireProviderMessages();
-  wireEmbeddingMessages();
+  wireEmbeddingMessages({ onUpdated: () => service.dropVectors() });
   browser.runtime.onInstalled.addListener(({ reason }) => {
     if (reason === 'install') void browser.tabs.create({ url: browser.runtime.getURL('/welcome.html') });
   });

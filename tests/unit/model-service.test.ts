@@ -17,6 +17,8 @@ import { KbDocSchema, type KbDoc } from '../../lib/kb/schema';
 import type { PanelState } from '../../lib/messages';
 import type { Ticket } from '../../lib/ticket/schema';
 import { startOpenAIServer, type OpenAIServer, type ScriptedReply } from '../support/openai-server';
+import { createEmbedder } from '../../lib/retrieval/embeddings';
+import { syncEmbeddings } from '../../lib/kb/embedding-store';
 
 const KB: KbDoc[] = [
   {
@@ -111,6 +113,7 @@ function makeHarness(over: Partial<ProviderSettingsInput> = {}, deps: Partial<Co
     getProvider: async () => provider.value,
     // No SDK retries here: retries are the SDK's own and are tested in model-drafting.test.ts.
     createModelClient: (s) => createClient(s, { maxRetries: 0 }),
+    createEmbedder: (s) => createEmbedder(s, { maxRetries: 0 }),
     answerCache: new DexieAnswerCache(db),
     now: () => clock.now,
     ...deps,
@@ -338,5 +341,25 @@ describe('model drafts in the service', () => {
     const state = await draftOf(DAMAGED, { content: json('I am not sure the sources cover this [1].', [1], 0.9, true) });
     expect(state.draft?.needsHuman).toBe(true);
     expect(state.draft?.confidence.level).not.toBe('high');
+  });
+
+  it('with embeddings on, retrieval is hybrid and the query sent for embedding is masked', async () => {
+    h = makeHarness({ embeddingsEnabled: true, embeddingModel: 'embed-m' });
+    await h.service.ready();
+    const provider = h.provider.value;
+    if (!provider) throw new Error('no provider');
+    const synced = await syncEmbeddings(h.db, createEmbedder(provider, { maxRetries: 0 }));
+    expect(synced.embedded).toBeGreaterThan(0);
+    server.requests.length = 0;
+    const state = await draftOf(ADDRESS, { content: json('We can change the address before dispatch [1].', [1]) });
+    expect(state.draft?.variant).toBe('model');
+    const embedCalls = server.requests.filter((r) => r.path.endsWith('/embeddings'));
+    expect(embedCalls).toHaveLength(1);
+    for (const raw of [EMAIL, PHONE, CARD, SECRET]) expect(embedCalls[0]?.rawBody).not.toContain(raw);
+    expect(embedCalls[0]?.rawBody).toContain('⟦');
+    // A password ticket sends nothing, embeddings included.
+    server.requests.length = 0;
+    await h.service.ticketRead(TAB, PASSWORD, h.clock.now + 1);
+    expect(server.requests).toHaveLength(0);
   });
 });
