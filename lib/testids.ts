@@ -78,6 +78,18 @@ export const TEST_IDS = {
   settingsSave: 'settings-save',
   settingsTest: 'settings-test',
   settingsStatus: 'settings-status',
+  // options page: pilot and team config
+  pilotFileInput: 'pilot-file-input',
+  pilotMessage: 'pilot-message',
+  pilotStatus: 'pilot-status',
+  pilotName: 'pilot-name',
+  pilotDates: 'pilot-dates',
+  pilotCohort: 'pilot-cohort',
+  pilotVariant: 'pilot-variant',
+  pilotShadow: 'pilot-shadow',
+  pilotClear: 'pilot-clear',
+  pilotLocked: 'pilot-locked',
+  pilotApplyReport: 'pilot-apply-report',
   // demo helpdesk
   replyEditor: 'reply-editor',
   sendReply: 'send-reply',

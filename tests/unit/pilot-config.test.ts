@@ -21,9 +21,17 @@ const PILOT: PilotConfig = {
 };
 const DURING = new Date('2026-03-15T12:00:00Z');
 
-function withChange(change: (c: Record<string, unknown>) => void): unknown {
-  const copy: Record<string, unknown> = structuredClone(PILOT) as unknown as Record<string, unknown>;
-  change(copy);
+const DELETE = Symbol('delete');
+
+/** A copy of the example with one field set (or deleted) by path. */
+function withChange(path: (string | number)[], value: unknown): unknown {
+  const copy: unknown = structuredClone(PILOT);
+  let node: unknown = copy;
+  for (const key of path.slice(0, -1)) node = (node as Record<string | number, unknown>)[key];
+  const last = path[path.length - 1] ?? '';
+  const target = node as Record<string | number, unknown>;
+  if (value === DELETE) Reflect.deleteProperty(target, last);
+  else target[last] = value;
   return copy;
 }
 
@@ -37,20 +45,20 @@ describe('pilot config', () => {
   });
 
   it.each([
-    ['an allocation naming an unknown variant', (c: Record<string, unknown>) => ((c.cohorts as PilotConfig['cohorts'])[1]!.allocation = { baseline: 1, nope: 1 }), 'cohorts[1].allocation.nope', 'no variant "nope"'],
-    ['a weight of zero', (c: Record<string, unknown>) => ((c.cohorts as PilotConfig['cohorts'])[1]!.allocation = { baseline: 0 }), 'cohorts[1].allocation.baseline', 'more than 0'],
-    ['a negative weight', (c: Record<string, unknown>) => ((c.cohorts as PilotConfig['cohorts'])[0]!.allocation = { challenger: -1 }), 'cohorts[0].allocation.challenger', 'more than 0'],
-    ['an end before the start', (c: Record<string, unknown>) => (c.endsAt = '2026-02-01'), 'endsAt', 'before it starts'],
-    ['a duplicate variant id', (c: Record<string, unknown>) => ((c.variants as PilotConfig['variants'])[2]!.id = 'baseline'), 'variants[2].id', 'used twice'],
-    ['a duplicate cohort id', (c: Record<string, unknown>) => ((c.cohorts as PilotConfig['cohorts'])[1]!.id = 'tier1-berlin'), 'cohorts[1].id', 'used twice'],
-    ['an unknown drafter', (c: Record<string, unknown>) => ((c.variants as unknown as Record<string, unknown>[])[0]!.drafter = 'gpt'), 'variants[0].drafter', '"template" or "model"'],
-    ['a fractional k', (c: Record<string, unknown>) => ((c.variants as PilotConfig['variants'])[1]!.retrieval = { k: 2.5, hybrid: true }), 'variants[1].retrieval.k', 'whole number'],
-    ['a date that is not a date', (c: Record<string, unknown>) => (c.startsAt = 'next Monday'), 'startsAt', '2026-03-01'],
-    ['a bad unit', (c: Record<string, unknown>) => (c.unit = 'team'), 'unit', '"agent" or "ticket"'],
-    ['an agent in two cohorts', (c: Record<string, unknown>) => ((c.cohorts as PilotConfig['cohorts'])[1]!.agents = ['ben']), 'cohorts[1].agents', 'cohorts "tier1-berlin" and "everyone"'],
-    ['a missing shadow flag', (c: Record<string, unknown>) => delete c.shadow, 'shadow', ''],
-  ])('rejects %s, naming the field', (_name, change, field, words) => {
-    const result = validatePilotConfig(withChange(change));
+    ['an allocation naming an unknown variant', ['cohorts', 1, 'allocation'], { baseline: 1, nope: 1 }, 'cohorts[1].allocation.nope', 'no variant "nope"'],
+    ['a weight of zero', ['cohorts', 1, 'allocation'], { baseline: 0 }, 'cohorts[1].allocation.baseline', 'more than 0'],
+    ['a negative weight', ['cohorts', 0, 'allocation'], { challenger: -1 }, 'cohorts[0].allocation.challenger', 'more than 0'],
+    ['an end before the start', ['endsAt'], '2026-02-01', 'endsAt', 'before it starts'],
+    ['a duplicate variant id', ['variants', 2, 'id'], 'baseline', 'variants[2].id', 'used twice'],
+    ['a duplicate cohort id', ['cohorts', 1, 'id'], 'tier1-berlin', 'cohorts[1].id', 'used twice'],
+    ['an unknown drafter', ['variants', 0, 'drafter'], 'gpt', 'variants[0].drafter', '"template" or "model"'],
+    ['a fractional k', ['variants', 1, 'retrieval'], { k: 2.5, hybrid: true }, 'variants[1].retrieval.k', 'whole number'],
+    ['a date that is not a date', ['startsAt'], 'next Monday', 'startsAt', '2026-03-01'],
+    ['a bad unit', ['unit'], 'team', 'unit', '"agent" or "ticket"'],
+    ['an agent in two cohorts', ['cohorts', 1, 'agents'], ['ben'], 'cohorts[1].agents', 'cohorts "tier1-berlin" and "everyone"'],
+    ['a missing shadow flag', ['shadow'], DELETE, 'shadow', ''],
+  ] as [string, (string | number)[], unknown, string, string][])('rejects %s, naming the field', (_name, path, value, field, words) => {
+    const result = validatePilotConfig(withChange(path, value));
     expect(result.ok).toBe(false);
     if (result.ok) return;
     expect(result.field).toBe(field);
@@ -77,7 +85,7 @@ describe('assignment', () => {
 
   it('puts listed agents in their cohort and nobody else when there is no "*" cohort', () => {
     expect(assign(PILOT, { agentId: 'ana', now: DURING })).toEqual({ pilotId: 'pilot-2026-03', cohort: 'tier1-berlin', variant: 'challenger' });
-    const narrow: PilotConfig = { ...PILOT, cohorts: [PILOT.cohorts[0]!] };
+    const narrow: PilotConfig = { ...PILOT, cohorts: PILOT.cohorts.slice(0, 1) };
     expect(cohortOf(narrow, 'zoe')).toBeUndefined();
     expect(assign(narrow, { agentId: 'zoe', now: DURING })).toBeNull();
   });
