@@ -15,6 +15,7 @@ import { guessLanguage } from '../lib/text/language';
 import { runPipeline } from '../lib/copilot/pipeline';
 import { DEFAULT_POLICY, parsePolicyFile } from '../lib/guard/policy';
 import { parseTicketLines, ticketFromLine } from '../lib/eval/ticket-lines';
+import { evalLock, evalSet, LOCK_USAGE, SET_USAGE } from './eval-set';
 
 function fail(message: string): never {
   console.error(message);
@@ -129,6 +130,8 @@ const USAGE = [
   'Usage:',
   '  npm run eval -- retrieval --kb KB.jsonl --queries Q.jsonl [--k 10] [--json]',
   '  npm run eval -- tickets --kb KB.jsonl --tickets T.jsonl [--policy POLICY.json] [--json]',
+  `  ${SET_USAGE.replace('Usage: ', '')}`,
+  `  ${LOCK_USAGE.replace('Usage: ', '')}`,
 ].join('\n');
 
 const [command, ...rest] = process.argv.slice(2);
@@ -138,6 +141,12 @@ switch (command) {
     break;
   case 'tickets':
     tickets(rest);
+    break;
+  case 'set':
+    process.exitCode = await evalSet(rest);
+    break;
+  case 'lock':
+    process.exitCode = await evalLock(rest);
     break;
   default:
     fail(USAGE);
