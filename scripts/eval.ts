@@ -16,6 +16,7 @@ import { runPipeline } from '../lib/copilot/pipeline';
 import { DEFAULT_POLICY, parsePolicyFile } from '../lib/guard/policy';
 import { parseTicketLines, ticketFromLine } from '../lib/eval/ticket-lines';
 import { evalLock, evalSet, LOCK_USAGE, SET_USAGE } from './eval-set';
+import { DRIFT_USAGE, evalDrift } from './eval-drift';
 
 function fail(message: string): never {
   console.error(message);
@@ -132,6 +133,7 @@ const USAGE = [
   '  npm run eval -- tickets --kb KB.jsonl --tickets T.jsonl [--policy POLICY.json] [--json]',
   `  ${SET_USAGE.replace('Usage: ', '')}`,
   `  ${LOCK_USAGE.replace('Usage: ', '')}`,
+  `  ${DRIFT_USAGE.replace('Usage: ', '')}`,
 ].join('\n');
 
 const [command, ...rest] = process.argv.slice(2);
@@ -147,6 +149,9 @@ switch (command) {
     break;
   case 'lock':
     process.exitCode = await evalLock(rest);
+    break;
+  case 'drift':
+    process.exitCode = evalDrift(rest);
     break;
   default:
     fail(USAGE);
