@@ -123,7 +123,13 @@ function plural(n: number, one: string, many = `${one}s`): string {
  * here: the report says what they would be, and the agent saves them in Options → Model with
  * their own key.
  */
-export async function applyTeamConfig(config: TeamConfig, source: string, locked: readonly string[] = [], now = new Date()): Promise<ApplyReport> {
+export async function applyTeamConfig(
+  config: TeamConfig,
+  source: string,
+  locked: readonly string[] = [],
+  now = new Date(),
+  options: { record?: boolean } = {},
+): Promise<ApplyReport> {
   const report: ApplyReport = { applied: [], todo: [], provider: null, kbEntries: 0, error: null };
   const importedAt = now.toISOString();
   const skip = (field: string, what: string) => {
@@ -166,8 +172,10 @@ export async function applyTeamConfig(config: TeamConfig, source: string, locked
         report.error = `The knowledge base stopped after ${plural(written, 'entry', 'entries')} of ${config.kb.length} (${error instanceof Error ? error.message : String(error)}). The entries saved so far are kept; free some disk space and import the file again.`;
       } else report.applied.push(`${plural(written, 'knowledge-base entry', 'knowledge-base entries')} added or updated.`);
     }
-    const { kb: _kb, ...rest } = config;
-    await teamConfigItem.setValue({ config: rest, kbEntries: report.kbEntries, source, importedAt });
+    if (options.record !== false) {
+      const { kb: _kb, ...rest } = config;
+      await teamConfigItem.setValue({ config: rest, kbEntries: report.kbEntries, source, importedAt });
+    }
   } catch (error) {
     report.error = `Saving stopped (${error instanceof Error ? error.message : String(error)}). What is listed as saved was saved; reload the page and import the file again.`;
   }
@@ -183,17 +191,26 @@ export async function applyTeamConfig(config: TeamConfig, source: string, locked
 export async function syncManaged(now = new Date()): Promise<{ managed: ManagedRead; report: ApplyReport | null }> {
   const managed = await readManagedStorage();
   if (managed.locked.length === 0) return { managed, report: null };
-  const stored = await teamConfigItem.getValue();
   const config = mergeTeamConfig(null, managed.config);
   // The pilot stays in managed storage; the KB only when it changed since the last sync.
   const { pilot: _pilot, kb, ...rest } = config;
   const kbKey = kb ? `${kb.length}:${stableUnit(JSON.stringify(kb))}` : '';
   const kbChanged = Boolean(kb && kb.length > 0 && (await managedKbKeyItem.getValue()) !== kbKey);
-  const report = await applyTeamConfig({ ...rest, ...(kbChanged && kb ? { kb } : {}) }, 'managed policy', [], now);
-  if (kbChanged) await managedKbKeyItem.setValue(kbKey);
-  // Keep the record of the agent's own imported file, not the managed values.
-  await teamConfigItem.setValue(stored);
+  // The record of the agent's own imported file stays as it is.
+  const report = await applyTeamConfig({ ...rest, ...(kbChanged && kb ? { kb } : {}) }, 'managed policy', [], now, { record: false });
+  if (kbChanged && report.error === null) await managedKbKeyItem.setValue(kbKey);
   return { managed, report };
+}
+
+/**
+ * Apply managed storage now and whenever an administrator changes it. Call once, synchronously,
+ * at worker start (the listener must be registered before the worker goes idle).
+ */
+export function wireManagedSync(): void {
+  const run = () =>
+    void syncManaged().catch((error: unknown) => console.error('Ticket Copilot could not apply the managed configuration:', error));
+  watchManagedStorage(run);
+  run();
 }
 
 /** A fingerprint of the managed KB last added, so a worker restart does not re-import it. */
