@@ -146,12 +146,17 @@ export function formatPath(path: readonly PropertyKey[]): string {
 export type ParseResult<T> = { ok: true; value: T } | { ok: false; message: string; field: string };
 
 /** The first problem of a failed parse as a sentence that names the field. */
-export function describeIssue(error: z.ZodError, what: string): { message: string; field: string } {
+export function describeIssue(
+  error: z.ZodError,
+  what: string,
+  under: readonly PropertyKey[] = [],
+  fix = 'Fix the file and import it again.',
+): { message: string; field: string } {
   const issue = error.issues[0];
-  const field = issue ? formatPath(issue.path) : '';
+  const field = formatPath([...under, ...(issue?.path ?? [])]);
   const text = issue?.message ?? 'invalid';
   const more = error.issues.length > 1 ? ` (${error.issues.length - 1} more problem${error.issues.length > 2 ? 's' : ''} after this one)` : '';
-  return { field, message: `The ${what} was not loaded: ${field || 'the file'}: ${text}${more}. Fix the file and import it again.` };
+  return { field, message: `The ${what} was not loaded: ${field || 'the file'}: ${text}${more}. ${fix}` };
 }
 
 /** Validate a pilot config already parsed from JSON. */

@@ -215,6 +215,8 @@ export function looksLikePilotConfig(raw: unknown): boolean {
  */
 export const MANAGED_KEYS = ['settings', 'policies', 'pilot', 'kb'] as const;
 
+const MANAGED_FIX = 'Your administrator sets this by policy; until it is fixed, your own settings apply.';
+
 export interface ManagedRead {
   /** The sections and settings an administrator set. */
   config: Partial<Omit<TeamConfig, 'version'>>;
@@ -257,21 +259,21 @@ export function readManaged(raw: Readonly<Record<string, unknown>>): ManagedRead
     if (parsed.success) {
       out.config.settings = parsed.data;
       out.locked.push(...leafPaths(parsed.data, 'settings'));
-    } else out.problems.push(describeIssue(parsed.error, 'managed "settings" policy').message.replace(': ', ': settings.'));
+    } else out.problems.push(describeIssue(parsed.error, 'managed "settings" policy', ['settings'], MANAGED_FIX).message);
   }
   if (raw.policies !== undefined) {
     const parsed = PolicyFileSchema.safeParse(fromJsonText(raw.policies));
     if (parsed.success) {
       out.config.policies = parsed.data;
       out.locked.push('policies');
-    } else out.problems.push(describeIssue(parsed.error, 'managed "policies" policy').message.replace(': ', ': policies.'));
+    } else out.problems.push(describeIssue(parsed.error, 'managed "policies" policy', ['policies'], MANAGED_FIX).message);
   }
   if (raw.pilot !== undefined) {
     const parsed = PilotConfigSchema.safeParse(fromJsonText(raw.pilot));
     if (parsed.success) {
       out.config.pilot = parsed.data;
       out.locked.push('pilot');
-    } else out.problems.push(describeIssue(parsed.error, 'managed "pilot" policy').message.replace(': ', ': pilot.'));
+    } else out.problems.push(describeIssue(parsed.error, 'managed "pilot" policy', ['pilot'], MANAGED_FIX).message);
   }
   if (raw.kb !== undefined) {
     const kb = raw.kb;
@@ -285,7 +287,7 @@ export function readManaged(raw: Readonly<Record<string, unknown>>): ManagedRead
       if (parsed.success) {
         out.config.kb = parsed.data;
         out.locked.push('kb');
-      } else out.problems.push(describeIssue(parsed.error, 'managed "kb" policy').message.replace(': ', ': kb.'));
+      } else out.problems.push(describeIssue(parsed.error, 'managed "kb" policy', ['kb'], MANAGED_FIX).message);
     }
   }
   return out;
