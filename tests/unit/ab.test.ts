@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { CopilotEvent } from '../../lib/feedback/events';
 import type { Outcome } from '../../lib/feedback/outcomes';
+import { abReport, formatAbReport } from '../../lib/pilot/ab-report';
 import { compareVariants, inferAssignmentUnit, permutationTest, sampleSizePerArm, shadowSimilarityByVariant, twoProportionTest, welchTTest, type DraftRow } from '../../lib/pilot/ab';
 import { gammaQ, incompleteBeta, normalCdf, normalQuantile, studentTTwoSided } from '../../lib/pilot/distributions';
 import { planFromArgs, reportPlan } from '../../scripts/report-plan';
@@ -174,5 +175,17 @@ describe('shadow similarity', () => {
     ]);
     expect(rows[0]?.low).toBeCloseTo(0.7 - 1.959963984540054 * Math.sqrt(0.02 / 2), 10);
     expect(rows[1]?.low).toBeNull();
+  });
+});
+
+describe('the A/B part of the report', () => {
+  it('gives comparisons and shadow similarity as JSON and as lines', () => {
+    const rows = [...drafts('a1', 'baseline', 3, 10), ...drafts('b1', 'challenger', 6, 10)];
+    const report = abReport(rows, []);
+    expect(report.comparisons).toHaveLength(1);
+    expect(JSON.parse(JSON.stringify({ comparisons: report.comparisons })).comparisons[0].diff).toBeCloseTo(0.3, 12);
+    const lines = formatAbReport(report);
+    expect(lines.join('\n')).toMatch(/challenger vs baseline: \+30\.0 pts/);
+    expect(formatAbReport(abReport([], []))[0]).toMatch(/No drafts were made in a pilot/);
   });
 });
