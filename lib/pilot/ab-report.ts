@@ -34,7 +34,9 @@ export function formatAbReport(report: AbReport): string[] {
     lines.push('Shadow drafts, similarity to the reply the agent sent:');
     for (const s of report.shadowSimilarity) {
       const ci = s.low === null || s.high === null ? '' : ` (95% ${s.low.toFixed(2)}–${s.high.toFixed(2)})`;
-      lines.push(`  ${s.variant ?? '(no variant)'}: mean ${s.mean?.toFixed(2) ?? '–'}${ci}, median ${s.median?.toFixed(2) ?? '–'}, ${s.count} sent`);
+      lines.push(
+        `  ${s.variant ?? '(no variant)'}: mean ${s.mean?.toFixed(2) ?? '–'}${ci}, median ${s.median?.toFixed(2) ?? '–'}, ${s.count} sent; would have helped ${pct(s.wouldHaveHelped.rate)} (95% ${pct(s.wouldHaveHelped.low)}–${pct(s.wouldHaveHelped.high)})`,
+      );
     }
   }
   return lines;

@@ -2,6 +2,7 @@ import type { CopilotEvent } from '../feedback/events';
 import { isAccepted, type DraftSummary } from '../feedback/outcomes';
 import { wilsonRate, type Rate } from '../feedback/wilson';
 import { normalQuantile, normalTwoSided, studentTTwoSided } from './distributions';
+import { wouldHaveHelped } from './shadow';
 
 /**
  * A/B statistics for pilots: acceptance per variant, the difference between two variants with a
@@ -339,6 +340,8 @@ export interface ShadowSimilarity {
   /** 95% interval of the mean (normal approximation; null under 2 values). */
   low: number | null;
   high: number | null;
+  /** Share that would have been accepted (similarity ≥ 0.5, i.e. within "edited"), with its Wilson interval. */
+  wouldHaveHelped: Rate;
 }
 
 /**
@@ -372,6 +375,7 @@ export function shadowSimilarityByVariant(events: readonly CopilotEvent[]): Shad
         median,
         low: half === null ? null : Math.max(0, m - half),
         high: half === null ? null : Math.min(1, m + half),
+        wouldHaveHelped: wilsonRate(values.filter(wouldHaveHelped).length, values.length),
       };
     });
 }

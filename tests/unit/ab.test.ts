@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { CopilotEvent } from '../../lib/feedback/events';
 import type { Outcome } from '../../lib/feedback/outcomes';
 import { abReport, formatAbReport } from '../../lib/pilot/ab-report';
+import { shadowSimilarity, wouldHaveHelped, wouldHaveOutcome } from '../../lib/pilot/shadow';
 import { compareVariants, inferAssignmentUnit, permutationTest, sampleSizePerArm, shadowSimilarityByVariant, twoProportionTest, welchTTest, type DraftRow } from '../../lib/pilot/ab';
 import { gammaQ, incompleteBeta, normalCdf, normalQuantile, studentTTwoSided } from '../../lib/pilot/distributions';
 import { planFromArgs, reportPlan } from '../../scripts/report-plan';
@@ -175,6 +176,18 @@ describe('shadow similarity', () => {
     ]);
     expect(rows[0]?.low).toBeCloseTo(0.7 - 1.959963984540054 * Math.sqrt(0.02 / 2), 10);
     expect(rows[1]?.low).toBeNull();
+    expect(rows[0]?.wouldHaveHelped.numerator).toBe(2);
+    expect(rows[1]?.wouldHaveHelped.numerator).toBe(0);
+  });
+
+  it('measures a shadow draft against the sent reply on the edit-ratio scale', () => {
+    const draft = 'Hi Emma, I have opened an investigation with the carrier [1]. Best wishes, Jo';
+    expect(shadowSimilarity(draft, 'Hi Emma, I have opened an investigation with the carrier. Best wishes, Jo')).toBe(1);
+    expect(wouldHaveOutcome(1)).toBe('as-is');
+    const edited = shadowSimilarity(draft, 'Hi Emma, I have opened an investigation with Northway, our carrier. Best, Jo');
+    expect(wouldHaveOutcome(edited)).toBe('edited');
+    expect(wouldHaveHelped(edited)).toBe(true);
+    expect(wouldHaveHelped(shadowSimilarity(draft, 'Please call us.'))).toBe(false);
   });
 });
 
