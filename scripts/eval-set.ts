@@ -72,7 +72,7 @@ export async function evalLock(argv: readonly string[], io: CliIo = consoleIo): 
   }
 }
 
-function resolveDrafter(variant: string, pilotPath: string | undefined): EvalDrafter {
+function resolveDrafter(variant: string, pilotPath: string | undefined, io: CliIo): EvalDrafter {
   let drafter: 'template' | 'model' | undefined;
   if (pilotPath) {
     const pilot = parsePilotConfig(readText(pilotPath, 'pilot config'));
@@ -80,6 +80,9 @@ function resolveDrafter(variant: string, pilotPath: string | undefined): EvalDra
     const found = variantOf(pilot.value, variant);
     if (!found) throw new UsageError(`The pilot ${pilot.value.id} has no variant "${variant}"; it has ${pilot.value.variants.map((v) => `"${v.id}"`).join(', ')}.`);
     drafter = found.drafter;
+    if (found.retrieval && found.drafter === 'template') {
+      io.err(`Note: variant "${variant}" asks for retrieval k=${found.retrieval.k}${found.retrieval.hybrid ? ', hybrid' : ''}; the template pipeline retrieves as the extension does today, so this run does not reflect that setting.`);
+    }
   } else if (variant === 'template' || variant === 'model') drafter = variant;
   else throw new UsageError(`Unknown variant "${variant}". Use --variant template, or name a variant of a pilot with --pilot PILOT.json --variant ID.`);
   if (drafter === 'model') {
@@ -176,7 +179,7 @@ export async function evalSet(argv: readonly string[], io: CliIo = consoleIo): P
       policy = p.policy;
     }
     const variant = values.variant ?? 'template';
-    const drafter = resolveDrafter(variant, values.pilot);
+    const drafter = resolveDrafter(variant, values.pilot, io);
     const { retriever, chunks } = buildRetriever(kb.docs);
     const result = await runEvalSet({
       setName: basename(setPath),
