@@ -12,6 +12,8 @@ export interface PilotView {
   variant: string | null;
   effective: TeamConfig;
   locked: string[];
+  /** Each locked field with its value, as text. */
+  lockedValues: { field: string; value: string }[];
   managed: ManagedRead;
   importedFile: string | null;
   importedAt: string | null;
@@ -125,9 +127,9 @@ export function PilotSection(props: PilotSectionProps) {
         <div data-testid={TEST_IDS.pilotLocked}>
           <p>Set by your organisation (locked):</p>
           <ul>
-            {view.locked.map((field) => (
+            {view.lockedValues.map(({ field, value }) => (
               <li key={field}>
-                🔒 <code>{field}</code>
+                🔒 <code>{field}</code>: {value}
               </li>
             ))}
           </ul>

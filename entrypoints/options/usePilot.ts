@@ -3,7 +3,7 @@ import { agentItem } from '../../lib/platform/agent';
 import { applyTeamConfig, effectiveTeamConfig, getPilot, pilotItem, teamConfigItem, watchManagedStorage, type ApplyReport } from '../../lib/platform/pilot-store';
 import { assign, cohortOf } from '../../lib/pilot/assign';
 import { validatePilotConfig } from '../../lib/pilot/config';
-import { isLocked, looksLikePilotConfig, validateTeamConfig } from '../../lib/pilot/team-config';
+import { describeLocked, isLocked, looksLikePilotConfig, validateTeamConfig } from '../../lib/pilot/team-config';
 import type { PilotView } from '../../components/PilotSection';
 
 /** Files larger than this are refused before reading: a team config with a big KB is still far smaller. */
@@ -34,6 +34,7 @@ export function usePilot() {
       variant: assignment?.variant ?? null,
       effective: config,
       locked,
+      lockedValues: describeLocked(managed),
       managed,
       importedFile: stored?.source ?? null,
       importedAt: stored?.importedAt ?? null,

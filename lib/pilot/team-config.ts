@@ -107,8 +107,9 @@ export function stripKeys(raw: unknown, at: (string | number)[] = []): { value: 
           out[key] = value;
           continue;
         }
-        if (KEY_FIELD.test(key) && value !== undefined && value !== null && value !== '') {
-          stripped.push({ field: formatPath(here) });
+        if (KEY_FIELD.test(key)) {
+          // An empty key field is dropped quietly; a filled one is reported.
+          if (value !== undefined && value !== null && value !== '') stripped.push({ field: formatPath(here) });
           continue;
         }
         out[key] = walk(value, here);
@@ -291,6 +292,20 @@ export function readManaged(raw: Readonly<Record<string, unknown>>): ManagedRead
     }
   }
   return out;
+}
+
+/** Each locked field with its value as a short text, for the options page. */
+export function describeLocked(managed: ManagedRead): { field: string; value: string }[] {
+  const { config } = managed;
+  return managed.locked.map((field) => {
+    if (field === 'pilot') return { field, value: config.pilot ? `${config.pilot.name} (${config.pilot.id})` : '' };
+    if (field === 'policies') return { field, value: `${config.policies?.rules.length ?? 0} rule(s)` };
+    if (field === 'kb') return { field, value: `${config.kb?.length ?? 0} entries` };
+    let node: unknown = config;
+    for (const key of field.split('.')) node = typeof node === 'object' && node !== null ? Reflect.get(node, key) : undefined;
+    const value = Array.isArray(node) ? node.join(', ') || '(none)' : typeof node === 'object' && node !== null ? `${Object.keys(node).length} site(s)` : String(node);
+    return { field, value };
+  });
 }
 
 /** Whether a field path is locked by managed storage (a locked parent locks its children). */

@@ -7,7 +7,7 @@ import { db } from '../../lib/platform/database';
 import { disabledPiiItem, policyItem } from '../../lib/platform/guard-settings';
 import { applyTeamConfig, currentAssignment, effectiveTeamConfig, getPilot, pilotItem, readManagedStorage, syncManaged } from '../../lib/platform/pilot-store';
 import type { PilotConfig } from '../../lib/pilot/config';
-import { isLocked, mergeTeamConfig, parseTeamConfig, readManaged, stripKeys, validateTeamConfig } from '../../lib/pilot/team-config';
+import { describeLocked, isLocked, mergeTeamConfig, parseTeamConfig, readManaged, stripKeys, validateTeamConfig } from '../../lib/pilot/team-config';
 
 const PILOT: PilotConfig = {
   id: 'p1',
@@ -90,6 +90,19 @@ describe('managed storage', () => {
     expect(isLocked(read.locked, 'settings.disabledPiiTypes')).toBe(true);
     expect(isLocked(read.locked, 'settings')).toBe(true);
     expect(isLocked(read.locked, 'policies')).toBe(false);
+    expect(describeLocked(read)).toEqual(
+      expect.arrayContaining([
+        { field: 'pilot', value: 'Shadow first (p1)' },
+        { field: 'settings.disabledPiiTypes', value: 'IP' },
+        { field: 'settings.provider.model', value: 'llama3.1' },
+      ]),
+    );
+  });
+
+  it('drops an empty key field without a notice', () => {
+    const result = validateTeamConfig({ settings: { provider: { preset: 'ollama', baseUrl: 'http://localhost:11434/v1', model: 'llama3.1', apiKey: '' } } });
+    expect(result.ok).toBe(true);
+    if (result.ok) expect(result.notices).toEqual([]);
   });
 
   it('lets managed values win over the imported file', () => {
