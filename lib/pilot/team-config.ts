@@ -218,9 +218,13 @@ export const MANAGED_KEYS = ['settings', 'policies', 'pilot', 'kb'] as const;
 
 const MANAGED_FIX = 'Your administrator sets this by policy; until it is fixed, your own settings apply.';
 
+/** Managed settings may lock single provider fields (a monthly cap, say) without the rest. */
+export const ManagedSettingsSchema = TeamSettingsSchema.extend({ provider: TeamProviderSchema.partial().optional() });
+export type ManagedSettings = z.infer<typeof ManagedSettingsSchema>;
+
 export interface ManagedRead {
   /** The sections and settings an administrator set. */
-  config: Partial<Omit<TeamConfig, 'version'>>;
+  config: Partial<Omit<TeamConfig, 'version' | 'settings'>> & { settings?: ManagedSettings };
   /** What is locked, as field paths: `pilot`, `policies`, `kb`, `settings.provider.model` … */
   locked: string[];
   /** Managed values that could not be used, as sentences; those sections stay unlocked. */
@@ -256,7 +260,7 @@ export function readManaged(raw: Readonly<Record<string, unknown>>): ManagedRead
     const { value: settingsRaw, stripped } = stripKeys(fromJsonText(raw.settings), ['settings']);
     const notice = keyNotice(stripped);
     if (notice) out.notices.push(notice.replace('The team config', 'The managed (policy) configuration'));
-    const parsed = TeamSettingsSchema.safeParse(settingsRaw);
+    const parsed = ManagedSettingsSchema.safeParse(settingsRaw);
     if (parsed.success) {
       out.config.settings = parsed.data;
       out.locked.push(...leafPaths(parsed.data, 'settings'));
@@ -319,12 +323,14 @@ export function isLocked(locked: readonly string[], field: string): boolean {
  */
 export function mergeTeamConfig(imported: TeamConfig | null, managed: ManagedRead['config']): TeamConfig {
   const base: TeamConfig = imported ?? { version: 1 };
+  const { provider: baseProvider, ...baseSettings } = base.settings ?? {};
+  const { provider: managedProvider, ...managedSettings } = managed.settings ?? {};
   const settings: TeamSettings | undefined =
     base.settings || managed.settings
       ? {
-          ...base.settings,
-          ...managed.settings,
-          ...mergeProvider(base.settings?.provider, managed.settings?.provider),
+          ...baseSettings,
+          ...managedSettings,
+          ...mergeProvider(baseProvider, managedProvider),
           ...(base.settings?.siteOverrides || managed.settings?.siteOverrides
             ? { siteOverrides: { ...base.settings?.siteOverrides, ...managed.settings?.siteOverrides } }
             : {}),
@@ -344,10 +350,12 @@ export function mergeTeamConfig(imported: TeamConfig | null, managed: ManagedRea
 }
 
 /** Managed provider fields win one by one; absent on both sides, nothing. */
-function mergeProvider(base: TeamProvider | undefined, managed: TeamProvider | undefined): { provider?: TeamProvider } {
+function mergeProvider(base: TeamProvider | undefined, managed: Partial<TeamProvider> | undefined): { provider?: TeamProvider } {
   if (base && managed) return { provider: { ...base, ...managed } };
-  const one = managed ?? base;
-  return one ? { provider: one } : {};
+  if (base) return { provider: base };
+  // Managed fields alone make a provider only when they name one completely.
+  const whole = TeamProviderSchema.safeParse(managed);
+  return whole.success ? { provider: whole.data } : {};
 }
 
 /** A one-line description of what a team config's provider settings would set (for the agent to apply). */

@@ -114,6 +114,13 @@ describe('managed storage', () => {
     expect(merged.settings?.provider?.draftMode).toBe('on-request');
     expect(merged.settings?.disabledPiiTypes).toEqual(['PERSON']);
     expect(merged.pilot?.id).toBe('p1');
+
+    // An administrator may lock one provider field alone.
+    const capOnly = readManaged({ settings: { provider: { monthlyCapUsd: 50 } } });
+    expect(capOnly.problems).toEqual([]);
+    expect(capOnly.locked).toEqual(['settings.provider.monthlyCapUsd']);
+    expect(mergeTeamConfig(imported.value, capOnly.config).settings?.provider).toMatchObject({ model: 'gpt-4o-mini', monthlyCapUsd: 50 });
+    expect(mergeTeamConfig(null, capOnly.config).settings?.provider).toBeUndefined();
   });
 });
 
