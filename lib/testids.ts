@@ -98,6 +98,18 @@ export const TEST_IDS = {
   kbEmbedProgressLabel: 'kb-embed-progress-label',
   kbEmbedStatus: 'kb-embed-status',
   embeddingsMessage: 'embeddings-message',
+  // options page: pilot and team config
+  pilotFileInput: 'pilot-file-input',
+  pilotMessage: 'pilot-message',
+  pilotStatus: 'pilot-status',
+  pilotName: 'pilot-name',
+  pilotDates: 'pilot-dates',
+  pilotCohort: 'pilot-cohort',
+  pilotVariant: 'pilot-variant',
+  pilotShadow: 'pilot-shadow',
+  pilotClear: 'pilot-clear',
+  pilotLocked: 'pilot-locked',
+  pilotApplyReport: 'pilot-apply-report',
   // demo helpdesk
   replyEditor: 'reply-editor',
   sendReply: 'send-reply',

@@ -16,6 +16,8 @@ import { runPipeline } from '../lib/copilot/pipeline';
 import { DEFAULT_POLICY, parsePolicyFile } from '../lib/guard/policy';
 import { parseTicketLines, ticketFromLine } from '../lib/eval/ticket-lines';
 import { hybridRetrievalEval } from './eval-hybrid';
+import { evalLock, evalSet, LOCK_USAGE, SET_USAGE } from './eval-set';
+import { DRIFT_USAGE, evalDrift } from './eval-drift';
 
 function fail(message: string): never {
   console.error(message);
@@ -131,6 +133,9 @@ const USAGE = [
   '  npm run eval -- retrieval --kb KB.jsonl --queries Q.jsonl [--k 10] [--json]',
   '  npm run eval -- retrieval --hybrid --kb KB.jsonl --queries Q.jsonl (--base-url URL --embedding-model NAME | --test-server) [--json]',
   '  npm run eval -- tickets --kb KB.jsonl --tickets T.jsonl [--policy POLICY.json] [--json]',
+  `  ${SET_USAGE.replace('Usage: ', '')}`,
+  `  ${LOCK_USAGE.replace('Usage: ', '')}`,
+  `  ${DRIFT_USAGE.replace('Usage: ', '')}`,
 ].join('\n');
 
 const [command, ...rest] = process.argv.slice(2);
@@ -141,6 +146,15 @@ switch (command) {
     break;
   case 'tickets':
     tickets(rest);
+    break;
+  case 'set':
+    process.exitCode = await evalSet(rest);
+    break;
+  case 'lock':
+    process.exitCode = await evalLock(rest);
+    break;
+  case 'drift':
+    process.exitCode = evalDrift(rest);
     break;
   default:
     fail(USAGE);

@@ -18,6 +18,8 @@ import { ProviderSection } from '../../components/ProviderSection';
 import { useProvider } from './useProvider';
 import { EmbeddingsSection } from '../../components/EmbeddingsSection';
 import { useEmbeddings } from './useEmbeddings';
+import { PilotSection } from '../../components/PilotSection';
+import { usePilot } from './usePilot';
 
 export function OptionsApp() {
   const [agentId, setAgentId] = useState('');
@@ -37,6 +39,7 @@ export function OptionsApp() {
   const guard = useGuardSettings();
   const overrideSettings = useOverrides();
   const kb = useKb();
+  const pilot = usePilot();
   const events = useLiveQuery(() => (agentId ? eventsOfAgent(db, agentId) : Promise.resolve([])), [agentId]);
   const stats = events ? computeStats(events) : null;
 
@@ -105,6 +108,10 @@ export function OptionsApp() {
       <section className="draft" aria-labelledby="kb-heading">
         <h2 id="kb-heading">Knowledge base</h2>
         <KbManager {...kb} />
+      </section>
+      <section className="draft" aria-labelledby="pilot-heading">
+        <h2 id="pilot-heading">Pilot and team config</h2>
+        <PilotSection {...pilot} />
       </section>
       <section className="draft" aria-labelledby="stats-heading">
         <h2 id="stats-heading">Your numbers</h2>
