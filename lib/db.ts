@@ -12,6 +12,10 @@ export interface DraftRecord extends Draft {
   /** When the content script read the ticket (ms since epoch): the start of `latencyMs`. */
   readAt: number;
   createdAt: number;
+  /** The pilot this draft was made under (stamped on its events), and whether it was a shadow draft. */
+  pilotId?: string | null;
+  cohort?: string | null;
+  shadow?: boolean;
 }
 
 export interface KbDocRecord extends KbDoc {

@@ -83,7 +83,7 @@ export const PanelRequest = z.discriminatedUnion('type', [
 ]);
 export type PanelRequest = z.infer<typeof PanelRequest>;
 
-export const PanelStatus = z.enum(['no-tab', 'no-ticket', 'waiting', 'indexing', 'drafting', 'ready', 'error', 'no-ai', 'on-request']);
+export const PanelStatus = z.enum(['no-tab', 'no-ticket', 'waiting', 'indexing', 'drafting', 'ready', 'error', 'no-ai', 'on-request', 'shadow']);
 export type PanelStatus = z.infer<typeof PanelStatus>;
 
 export const PanelDraft = DraftSchema.extend({ ticketKey: z.string(), createdAt: z.number() });
@@ -100,6 +100,8 @@ export const PanelState = z.object({
   agentId: z.string(),
   /** The model drafter is set up: rewrites are offered. */
   model: z.object({ name: z.string(), draftMode: z.enum(['auto', 'on-request']) }).nullable().default(null),
+  /** The pilot this agent (or ticket) is in, while it runs. */
+  pilot: z.object({ pilotId: z.string(), cohort: z.string(), variant: z.string(), shadow: z.boolean() }).nullable().default(null),
   /** The text of a draft still streaming in (placeholders already filled back). */
   stream: z.object({ text: z.string() }).nullable().default(null),
 });

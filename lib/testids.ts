@@ -35,6 +35,8 @@ export const TEST_IDS = {
   actionStatus: 'action-status',
   kbStatus: 'kb-status',
   requestDraft: 'request-draft',
+  variant: 'variant',
+  shadowNote: 'shadow-note',
   fallbackBanner: 'fallback-banner',
   draftStreaming: 'draft-streaming',
   draftMeta: 'draft-meta',

@@ -182,6 +182,11 @@ export function App() {
           {state.status === 'drafting' && state.model ? `Drafting with ${state.model.name}…` : STATUS_TEXT[state.status]}
         </p>
       )}
+      {state.status === 'shadow' && (
+        <section className="empty" data-testid={TEST_IDS.shadowNote}>
+          <p>{state.message}</p>
+        </section>
+      )}
       {state.status === 'on-request' && (
         <section className="empty">
           <p>{state.model ? `Drafts come from ${state.model.name} when you ask, so no ticket is sent until you do.` : 'Drafts are made when you ask.'}</p>
@@ -205,12 +210,12 @@ export function App() {
           customer&apos;s message. Check the draft against the ticket.
         </p>
       )}
-      {state.message && state.status !== 'no-ticket' && state.status !== 'no-ai' && (
+      {state.message && state.status !== 'no-ticket' && state.status !== 'no-ai' && state.status !== 'shadow' && (
         <p className={state.status === 'error' ? 'alert' : 'notice'} role="alert" data-testid={TEST_IDS.draftError}>
           {state.message}
         </p>
       )}
-      {state.ticket && !draft && state.message && (
+      {state.ticket && !draft && state.message && state.status !== 'shadow' && (
         <button type="button" onClick={() => void act(() => request({ type: 'refresh' }))} disabled={busy}>
           Draft again
         </button>
@@ -383,7 +388,7 @@ export function App() {
         </details>
       )}
 
-      <AcceptanceFooter stats={stats} agentId={agentId} />
+      <AcceptanceFooter stats={stats} agentId={agentId} pilot={state.pilot} />
     </main>
   );
 }

@@ -22,6 +22,8 @@ export interface PipelineInput {
   modelConfigured?: boolean;
   /** The ticket's query vector and the KB's vectors: hybrid retrieval (absent or null: lexical only). */
   semantic?: SemanticQuery | null;
+  /** How many chunks to retrieve (a pilot arm may set it); default RETRIEVAL_K. */
+  k?: number;
 }
 
 export interface PipelineResult {
@@ -45,7 +47,7 @@ export function runPipeline(input: PipelineInput): PipelineResult {
   const assessment = assessTicket(ticket, { policy: input.policy, language, disabledPii: input.disabledPii, modelConfigured: input.modelConfigured ?? false });
   if (assessment.policy.mode === 'no-ai') return { language, assessment, draft: null, sentToModel: false, retrieved: [] };
   const query = { text: ticketQueryText(ticket), language };
-  const retrieved = input.semantic ? input.retriever.retrieveHybrid(query, RETRIEVAL_K, input.semantic) : input.retriever.retrieve(query, RETRIEVAL_K);
+  const retrieved = input.semantic ? input.retriever.retrieveHybrid(query, input.k ?? RETRIEVAL_K, input.semantic) : input.retriever.retrieve(query, input.k ?? RETRIEVAL_K);
   const draft = draftFromTemplate({
     ticket,
     retrieved,

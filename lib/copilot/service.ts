@@ -25,6 +25,16 @@ import type { VectorIndex } from '../retrieval/vector-index';
 import { guardTicket } from '../guard/guard-ticket';
 import { decidePolicy } from '../guard/policy';
 import { ticketLanguage, ticketQueryText } from '../drafting/ticket-query';
+import type { PilotAssignment } from '../pilot/assign';
+import type { Variant } from '../pilot/config';
+import { shadowSimilarity } from '../pilot/shadow';
+
+/** The pilot arm an agent (or ticket) is in while a pilot runs. */
+export interface PilotArm {
+  assignment: PilotAssignment;
+  variant: Variant;
+  shadow: boolean;
+}
 
 export { RETRIEVAL_K } from './pipeline';
 export const TEMPLATE_VARIANT = 'template';
@@ -88,6 +98,8 @@ export interface CopilotDeps {
   getProvider?(): Promise<ProviderSettings | null>;
   /** An SDK client for the settings (the platform sets browser-specific options). */
   createModelClient?(settings: ProviderSettings): ModelClient;
+  /** The running pilot's arm for this agent (and ticket, for ticket-unit pilots); null outside a pilot. */
+  getPilotArm?(input: { agentId: string; ticketKey?: string; now: Date }): Promise<PilotArm | null>;
   /** An embeddings client for the settings (absent: lexical retrieval only). */
   createEmbedder?(settings: ProviderSettings): Embedder;
   /** The model-answer cache (absent: no caching). */
@@ -132,6 +144,7 @@ const EMPTY_TAB: TabState = {
   error: null,
   awaitingRequest: false,
   requested: false,
+  shadowDraftId: null,
 };
 
 /**
@@ -306,8 +319,8 @@ export class CopilotService {
       draftId: draft.draftId,
       ticketKey: draft.ticketKey,
       helpdesk: draft.helpdesk,
-      pilotId: null,
-      cohort: null,
+      pilotId: draft.pilotId ?? null,
+      cohort: draft.cohort ?? null,
       variant: draft.variant,
     };
   }
@@ -343,7 +356,7 @@ export class CopilotService {
       // Same ticket read again (a new message arrived, the page re-rendered): keep the draft.
       await this.deps.tabs.set(tabId, { ...previous, ticket });
       this.changed(tabId);
-      if (!previous.draftId && !previous.dismissed) await this.draftFor(tabId);
+      if (!previous.draftId && !previous.shadowDraftId && !previous.dismissed) await this.draftFor(tabId);
       return;
     }
     this.abortDraft(tabId);
@@ -369,6 +382,17 @@ export class CopilotService {
     const lastUsed = open.filter((e) => e.type === 'inserted' || e.type === 'copied').at(-1);
     const lastShown = open.filter((e) => e.type === 'shown').at(-1);
     const target = lastUsed ?? lastShown;
+    // Shadow mode: how close the unseen draft came to what the agent sent (once per shadow draft).
+    const measured = new Set(events.filter((e) => e.type === 'shadow' && e.payload.similarity !== undefined).map((e) => e.draftId));
+    const shadowEvent = events.filter((e) => e.type === 'shadow' && !measured.has(e.draftId)).at(-1);
+    const shadowDraft = shadowEvent ? await this.deps.db.drafts.get(shadowEvent.draftId) : undefined;
+    if (shadowDraft) {
+      await this.record({
+        ...this.eventBase(shadowDraft),
+        type: 'shadow',
+        payload: { similarity: Math.round(shadowSimilarity(insertableText(shadowDraft.text), text) * 1000) / 1000 },
+      });
+    }
     const state = await this.deps.tabs.get(tabId);
     if (state && state.ticketKey === ticketKey) {
       await this.deps.tabs.set(tabId, { ...state, sent: true });
@@ -427,7 +451,12 @@ export class CopilotService {
     try {
       const kb = await this.currentKb();
       const agent = await this.deps.getAgent();
-      const provider = (await this.deps.getProvider?.()) ?? null;
+      const pilot = (await this.deps.getPilotArm?.({ agentId: agent.agentId, ticketKey: state.ticketKey, now: new Date(started) }).catch(() => null)) ?? null;
+      const arm = pilot?.variant;
+      const shadow = Boolean(pilot?.shadow);
+      const stored = (await this.deps.getProvider?.()) ?? null;
+      // A pilot arm picks the drafter (and may name the model); outside a pilot the settings decide.
+      const provider = arm?.drafter === 'template' ? null : stored && arm?.model ? { ...stored, model: arm.model } : stored;
       const earlier = parent && !rewrite ? await this.deps.db.drafts.where('ticketKey').equals(state.ticketKey).toArray() : [];
       const exclude = new Set(earlier.flatMap((d) => d.sources.filter((s) => s.kind === 'macro').map((s) => s.docId)));
       const disabledPii = (await this.deps.getDisabledPii?.()) ?? [];
@@ -435,13 +464,15 @@ export class CopilotService {
       // Whether this ticket may reach a model at all decides the on-request wait and any embeddings call.
       const decision = decidePolicy(ticket, policy, ticketLanguage(ticket));
       const modelAllowed = provider !== null && this.deps.createModelClient !== undefined && (decision.mode === 'draft' || decision.mode === 'review');
-      if (provider && modelAllowed && provider.draftMode === 'on-request' && !state.requested && !parent) {
+      // Shadow drafts are made unasked: nobody sees them, so there is no button to press.
+      if (provider && modelAllowed && provider.draftMode === 'on-request' && !state.requested && !parent && !shadow) {
         const current = await this.deps.tabs.get(tabId);
         if (current?.ticketKey === state.ticketKey) await this.deps.tabs.set(tabId, { ...current, awaitingRequest: true, error: null });
         this.changed(tabId);
         return;
       }
-      const semantic = provider && modelAllowed ? await this.semanticQuery(provider, kb.kbVersion, ticket, disabledPii, signal) : null;
+      const semantic =
+        provider && modelAllowed && arm?.retrieval?.hybrid !== false ? await this.semanticQuery(provider, kb.kbVersion, ticket, disabledPii, signal) : null;
       if (signal.aborted) return;
       const { assessment, draft: result, retrieved, language } = runPipeline({
         ticket,
@@ -452,6 +483,7 @@ export class CopilotService {
         excludeDocIds: exclude,
         modelConfigured: provider !== null,
         semantic,
+        ...(arm?.retrieval ? { k: arm.retrieval.k } : {}),
       });
       if (!result) {
         const current = await this.deps.tabs.get(tabId);
@@ -469,6 +501,12 @@ export class CopilotService {
 
       let model: ModelStepResult | null = null;
       let fallback: { kind: string; message: string } | undefined;
+      if (arm?.drafter === 'model' && !stored && assessment.policy.mode !== 'template-only') {
+        fallback = {
+          kind: 'not-configured',
+          message: `Your pilot arm (${arm.id}) drafts with a model, but no model is set up: this draft comes from the templates. Set one up in Options → Model.`,
+        };
+      }
       if (provider && client) {
         const spent = await this.monthSpend();
         if (!withinMonthlyCap(provider, spent)) {
@@ -482,8 +520,11 @@ export class CopilotService {
           };
         } else {
           const draftKey = `${state.ticketKey}:${started}`;
-          this.streams.set(tabId, { draftKey, text: '', firstTextAt: null });
-          this.changed(tabId);
+          // A shadow draft is never shown, not even while it streams.
+          if (!shadow) {
+            this.streams.set(tabId, { draftKey, text: '', firstTextAt: null });
+            this.changed(tabId);
+          }
           this.setBusy(1);
           try {
             model = await draftWithModel({
@@ -530,7 +571,11 @@ export class CopilotService {
         tabId,
         readAt: parent ? started : state.readAt,
         createdAt: this.now(),
+        pilotId: pilot?.assignment.pilotId ?? null,
+        cohort: pilot?.assignment.cohort ?? null,
+        ...(shadow ? { shadow: true } : {}),
       };
+      const variantOf = (drafter: string) => pilot?.assignment.variant ?? drafter;
       let record: DraftRecord;
       if (model?.ok && provider) {
         const d = model.draft;
@@ -541,7 +586,7 @@ export class CopilotService {
           sources: d.sources,
           confidence: d.confidence,
           needsHuman: d.needsHuman,
-          variant: MODEL_VARIANT,
+          variant: variantOf(MODEL_VARIANT),
           model: d.model,
           promptVersion: d.promptVersion,
           tokensIn: d.tokensIn,
@@ -568,7 +613,7 @@ export class CopilotService {
           sources: result.sources,
           confidence: result.confidence,
           needsHuman: result.needsHuman,
-          variant: TEMPLATE_VARIANT,
+          variant: variantOf(TEMPLATE_VARIANT),
           promptVersion: TEMPLATE_PROMPT_VERSION,
           tokensIn: spend.tokensIn,
           tokensOut: spend.tokensOut,
@@ -581,6 +626,16 @@ export class CopilotService {
         };
       }
       await this.deps.db.drafts.put(record);
+      if (shadow) {
+        // Recorded, never shown: the `shadow` event carries what `shown` would have.
+        await this.record({ ...this.eventBase(record), type: 'shadow', payload: this.shownPayload(record, record.createdAt) });
+        const current = await this.deps.tabs.get(tabId);
+        if (current?.ticketKey === state.ticketKey) {
+          await this.deps.tabs.set(tabId, { ...current, shadowDraftId: record.draftId, draftId: null, error: null, noAi: null, awaitingRequest: false });
+        }
+        this.changed(tabId);
+        return;
+      }
       // The agent may have moved on while we drafted: only attach the draft to the same ticket.
       const current = await this.deps.tabs.get(tabId);
       if (current?.ticketKey !== state.ticketKey) return;
@@ -622,7 +677,10 @@ export class CopilotService {
     const kbState = { ready: Boolean(kb), docs: kb?.docs ?? 0, chunks: kb?.chunks ?? 0, version: kb?.kbVersion ?? 0 };
     const provider = (await this.deps.getProvider?.()) ?? null;
     const model = provider && this.deps.createModelClient ? { name: provider.model, draftMode: provider.draftMode } : null;
-    const base = { tabId, kb: kbState, agentId: agent.agentId, ticket: null, draft: null, message: null, model, stream: null };
+    const tabState = tabId === null ? undefined : await this.deps.tabs.get(tabId);
+    const arm = (await this.deps.getPilotArm?.({ agentId: agent.agentId, ...(tabState?.ticketKey ? { ticketKey: tabState.ticketKey } : {}), now: new Date(this.now()) }).catch(() => null)) ?? null;
+    const pilot = arm ? { ...arm.assignment, shadow: arm.shadow } : null;
+    const base = { tabId, kb: kbState, agentId: agent.agentId, ticket: null, draft: null, message: null, model, stream: null, pilot };
     if (tabId === null) return { ...base, status: 'no-tab' };
     const state = await this.deps.tabs.get(tabId);
     if (!state) return { ...base, ...(await this.unheardTab(tabId)) };
@@ -635,6 +693,10 @@ export class CopilotService {
     const streaming = this.streams.get(tabId);
     const stream = streaming && !draft ? { text: streaming.text } : null;
     if (!draft && !streaming && state.awaitingRequest && !state.error) status = 'on-request';
+    if (!draft && (state.shadowDraftId || pilot?.shadow) && !state.error) {
+      status = 'shadow';
+      message = 'Shadow mode: your team is testing the copilot quietly. A draft was made and recorded for this ticket but is not shown; reply as you normally would.';
+    }
     if (state.error) {
       status = 'error';
       message = state.error;
@@ -666,7 +728,7 @@ export class CopilotService {
   async panelOpened(tabId: number): Promise<void> {
     const state = await this.deps.tabs.get(tabId);
     // An on-request ticket waits for the button, unless the agent already asked (then ask again).
-    if (state?.ticket && !state.draftId && !state.dismissed && !state.noAi && (!state.awaitingRequest || state.requested)) await this.draftFor(tabId);
+    if (state?.ticket && !state.draftId && !state.shadowDraftId && !state.dismissed && !state.noAi && (!state.awaitingRequest || state.requested)) await this.draftFor(tabId);
   }
 
   /** The agent pressed "Draft a reply" (on-request mode). */
@@ -723,31 +785,32 @@ export class CopilotService {
     return draft ?? { ok: false, message: 'That draft is no longer available. Press Regenerate for a new one.' };
   }
 
+  /** The `shown` payload of a draft (a `shadow` event carries the same fields). */
+  private shownPayload(draft: DraftRecord, shownAt: number) {
+    return {
+      // Ticket read → first visible text: for a streamed draft, when its first words reached the panel.
+      latencyMs: Math.max(0, Math.min(shownAt, draft.firstTextAt ?? shownAt) - draft.readAt),
+      confidence: { score: draft.confidence.score, level: draft.confidence.level },
+      policy: draft.policy,
+      injectionSuspected: draft.injection.suspected,
+      model: draft.model ?? null,
+      promptVersion: draft.promptVersion,
+      kbVersion: draft.kbVersion,
+      tokensIn: draft.tokensIn,
+      tokensOut: draft.tokensOut,
+      costUsd: draft.costUsd,
+      cacheHit: draft.cacheHit,
+      ...(draft.error ? { error: draft.error } : {}),
+    };
+  }
+
   /** The panel rendered the draft's first text while visible. Written once per draft. */
   async shown(draftId: string, shownAt: number): Promise<ActionResult> {
     const draft = await this.draftOrFail(draftId);
     if (!('draftId' in draft)) return draft;
     const already = await this.deps.db.events.where('draftId').equals(draftId).filter((e) => e.type === 'shown').count();
     if (already > 0) return { ok: true };
-    await this.record({
-      ...this.eventBase(draft),
-      type: 'shown',
-      payload: {
-        // Ticket read → first visible text: for a streamed draft, when its first words reached the panel.
-        latencyMs: Math.max(0, Math.min(shownAt, draft.firstTextAt ?? shownAt) - draft.readAt),
-        confidence: { score: draft.confidence.score, level: draft.confidence.level },
-        policy: draft.policy,
-        injectionSuspected: draft.injection.suspected,
-        model: draft.model ?? null,
-        promptVersion: draft.promptVersion,
-        kbVersion: draft.kbVersion,
-        tokensIn: draft.tokensIn,
-        tokensOut: draft.tokensOut,
-        costUsd: draft.costUsd,
-        cacheHit: draft.cacheHit,
-        ...(draft.error ? { error: draft.error } : {}),
-      },
-    });
+    await this.record({ ...this.eventBase(draft), type: 'shown', payload: this.shownPayload(draft, shownAt) });
     return { ok: true };
   }
 

@@ -20,6 +20,8 @@ export const TabStateSchema = z.object({
   awaitingRequest: z.boolean().default(false),
   /** The agent asked for a model draft for this ticket (a restarted worker asks again). */
   requested: z.boolean().default(false),
+  /** Shadow mode: the draft made for this ticket, recorded but not shown. */
+  shadowDraftId: z.string().nullable().default(null),
 });
 export type TabState = z.infer<typeof TabStateSchema>;
 

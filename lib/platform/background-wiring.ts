@@ -24,6 +24,7 @@ import { createClient } from '../drafting/model-client';
 import { createEmbedder } from '../retrieval/embeddings';
 import { DexieAnswerCache } from '../copilot/answer-cache';
 import { getProviderSettings } from './provider-store';
+import { currentAssignment } from './pilot-store';
 
 /** While a model request is open the worker calls an extension API this often, so it is not stopped as idle. */
 const KEEP_ALIVE_MS = 20_000;
@@ -63,6 +64,7 @@ export function startBackground(): CopilotService {
     // the SDK must be told that a browser context is intended.
     createModelClient: (settings) => createClient(settings, { dangerouslyAllowBrowser: true }),
     createEmbedder: (settings) => createEmbedder(settings, { dangerouslyAllowBrowser: true }),
+    getPilotArm: currentAssignment,
     answerCache: new DexieAnswerCache(db),
   });
   const ports = new Map<Browser.runtime.Port, number | null>();

@@ -362,4 +362,54 @@ describe('model drafts in the service', () => {
     await h.service.ticketRead(TAB, PASSWORD, h.clock.now + 1);
     expect(server.requests).toHaveLength(0);
   });
+
+  describe('pilots', () => {
+    const arm = (variant: string, drafter: 'template' | 'model', shadow = false, model?: string) => ({
+      assignment: { pilotId: 'p1', cohort: 'tier1', variant },
+      variant: { id: variant, drafter, ...(model ? { model } : {}) },
+      shadow,
+    });
+
+    it('stamps the arm on the draft and every event; a model arm may name its model', async () => {
+      h = makeHarness({}, { getPilotArm: async () => arm('challenger', 'model', false, 'm-big') });
+      server.options.models = ['m', 'm-big'];
+      const state = await draftOf(DAMAGED, { content: json('We offer a replacement [1].', [1]) });
+      expect(state.pilot).toEqual({ pilotId: 'p1', cohort: 'tier1', variant: 'challenger', shadow: false });
+      expect(state.draft?.variant).toBe('challenger');
+      expect((server.requests.at(-1)?.body as { model: string }).model).toBe('m-big');
+      await h.service.shown(state.draft?.draftId ?? '', h.clock.now);
+      await h.service.rate(state.draft?.draftId ?? '', 'up', []);
+      const events = await h.events();
+      expect(events.length).toBe(2);
+      for (const e of events) expect(e).toMatchObject({ pilotId: 'p1', cohort: 'tier1', variant: 'challenger' });
+      server.options.models = ['m'];
+    });
+
+    it('a template arm never calls the model, even with one configured', async () => {
+      h = makeHarness({}, { getPilotArm: async () => arm('baseline', 'template') });
+      const state = await draftOf(DAMAGED);
+      expect(server.requests).toHaveLength(0);
+      expect(state.draft).toMatchObject({ variant: 'baseline', promptVersion: 'template-1' });
+    });
+
+    it('shadow mode: the draft is recorded, not shown, and its similarity to the sent reply is recorded', async () => {
+      h = makeHarness({ draftMode: 'on-request' }, { getPilotArm: async () => arm('challenger', 'model', true) });
+      const content = json('We offer a replacement or a full refund [1].', [1]);
+      const state = await draftOf(DAMAGED, { content, chunks: content.match(/.{1,6}/gs) ?? [] });
+      expect(state.status).toBe('shadow');
+      expect(state.draft).toBeNull();
+      expect(state.stream).toBeNull();
+      expect(h.streams).toHaveLength(0);
+      expect(server.requests).toHaveLength(1);
+      const shadow = (await h.events()).filter((e) => e.type === 'shadow');
+      expect(shadow).toHaveLength(1);
+      expect(shadow[0]).toMatchObject({ pilotId: 'p1', variant: 'challenger', payload: { model: 'm', cacheHit: false } });
+      // The agent replies on their own; the shadow draft is compared with it.
+      await h.service.replySent(TAB, 'tidydesk:2002', 'We offer a replacement or a full refund.');
+      const after = (await h.events()).filter((e) => e.type === 'shadow');
+      expect(after).toHaveLength(2);
+      expect(after[1]?.payload.similarity).toBe(1);
+      expect((await h.events()).some((e) => e.type === 'shown' || e.type === 'sent')).toBe(false);
+    });
+  });
 });
