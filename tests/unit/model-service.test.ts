@@ -129,7 +129,7 @@ function makeHarness(over: Partial<ProviderSettingsInput> = {}, deps: Partial<Co
     provider,
     streams,
     state: () => service.panelState(TAB),
-    events: () => db.events.toArray(),
+    events: async () => (await db.events.toArray()).sort((a, b) => a.seq - b.seq),
   };
 }
 
