@@ -16,6 +16,8 @@ export interface DraftRecord extends Draft {
   pilotId?: string | null;
   cohort?: string | null;
   shadow?: boolean;
+  /** For the drift check: the masked query text (subject and the customer's words) and the best passage's coverage. */
+  drift?: { text: string; coverage: number };
 }
 
 export interface KbDocRecord extends KbDoc {

@@ -39,6 +39,8 @@ export interface PilotArm {
 export { RETRIEVAL_K } from './pipeline';
 export const TEMPLATE_VARIANT = 'template';
 export const MODEL_VARIANT = 'model';
+/** How much of a ticket's (masked) query text a draft keeps for the drift check. */
+export const DRIFT_TEXT_CHARS = 2_000;
 
 /** Start of the calendar month (local time) that `now` falls in: the monthly cap counts from here. */
 export function monthStart(now: number): number {
@@ -574,6 +576,7 @@ export class CopilotService {
         pilotId: pilot?.assignment.pilotId ?? null,
         cohort: pilot?.assignment.cohort ?? null,
         ...(shadow ? { shadow: true } : {}),
+        drift: { text: ticketQueryText(guardTicket(ticket, { disabled: [...disabledPii] }).ticket).slice(0, DRIFT_TEXT_CHARS), coverage: retrieved[0]?.coverage ?? 0 },
       };
       const variantOf = (drafter: string) => pilot?.assignment.variant ?? drafter;
       let record: DraftRecord;
