@@ -20,7 +20,11 @@ export interface GuardSectionProps {
   maskable: readonly string[];
   disabled: readonly string[];
   onToggleType: (type: string, masked: boolean) => void;
+  /** Sections an administrator set by policy (managed storage): shown, not editable. */
+  locked?: { policies: boolean; pii: boolean };
 }
+
+const LOCKED_TITLE = "Set by your organisation's policy";
 
 /** Privacy and topic policies: what is masked before any model sees it, and per-topic modes. */
 export function GuardSection(props: GuardSectionProps) {
@@ -28,8 +32,8 @@ export function GuardSection(props: GuardSectionProps) {
   const text = draft ?? props.policyText;
   return (
     <div className="guard">
-      <fieldset>
-        <legend>Masked before anything leaves this browser</legend>
+      <fieldset disabled={props.locked?.pii} title={props.locked?.pii ? LOCKED_TITLE : undefined}>
+        <legend>Masked before anything leaves this browser{props.locked?.pii ? ' (set by your organisation)' : ''}</legend>
         {props.maskable.map((type) => (
           <label key={type} className="sites__row">
             <input
@@ -46,8 +50,13 @@ export function GuardSection(props: GuardSectionProps) {
           Passwords, one-time codes, API keys and tokens — always removed, never restored
         </label>
       </fieldset>
-      <fieldset>
+      <fieldset disabled={props.locked?.policies} title={props.locked?.policies ? LOCKED_TITLE : undefined}>
         <legend>Topic policies</legend>
+        {props.locked?.policies && (
+          <p className="notice" data-testid={TEST_IDS.policyLocked}>
+            Your organisation sets these policies by browser policy: they are shown here, and cannot be changed in this browser.
+          </p>
+        )}
         <p className="muted">
           Rules match the ticket&apos;s words, tags, priority or helpdesk and set a mode: <code>draft</code>,{' '}
           <code>review</code> (Insert asks for confirmation), <code>template-only</code> (never sent to a model),{' '}
@@ -57,7 +66,8 @@ export function GuardSection(props: GuardSectionProps) {
           className="policy-editor"
           data-testid={TEST_IDS.policyEditor}
           spellCheck={false}
-          value={text}
+          value={props.locked?.policies ? props.policyText : text}
+          readOnly={props.locked?.policies}
           aria-label="Policy file (JSON)"
           onChange={(e) => setDraft(e.target.value)}
         />

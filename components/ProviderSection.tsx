@@ -32,7 +32,12 @@ export interface ProviderSectionProps {
   onStyle: (style: Partial<Pick<ProviderForm, 'tone' | 'replyLength'>>) => void;
   onSave: () => void;
   onTest: () => void;
+  /** Provider fields an administrator set by policy (`baseUrl`, `model`, …): shown, not editable. */
+  locked?: readonly string[];
 }
+
+/** The settings field behind each form field, for locks. */
+const SETTINGS_FIELD: Record<string, string> = { priceIn: 'priceInPerMillion', priceOut: 'priceOutPerMillion', monthlyCap: 'monthlyCapUsd' };
 
 function isPreset(value: string): value is ProviderPreset {
   return PROVIDER_PRESETS.some((p) => p === value);
@@ -41,11 +46,14 @@ function isPreset(value: string): value is ProviderPreset {
 /** Options → Model: which OpenAI-compatible server writes the drafts, and what it may cost. */
 export function ProviderSection(props: ProviderSectionProps) {
   const { form, onField } = props;
+  const lock = (field: string) =>
+    props.locked?.includes(SETTINGS_FIELD[field] ?? field) ? { disabled: true, title: "Set by your organisation's policy" } : {};
   const numberInput = (field: ProviderTextField, label: string, testId: string, placeholder?: string) => (
     <label>
       {label}
       <br />
       <input
+        {...lock(field)}
         data-testid={testId}
         type="text"
         inputMode="decimal"
@@ -57,6 +65,11 @@ export function ProviderSection(props: ProviderSectionProps) {
   );
   return (
     <div className="provider">
+      {props.locked && props.locked.length > 0 && (
+        <p className="notice" data-testid={TEST_IDS.settingsLocked}>
+          Your organisation sets {props.locked.join(', ')} by browser policy; those fields cannot be changed here. Your own API key can.
+        </p>
+      )}
       <p className="muted">
         Any OpenAI-compatible server can write the drafts. The API key is kept by the extension&apos;s background and is
         never shown again after saving.
@@ -65,6 +78,7 @@ export function ProviderSection(props: ProviderSectionProps) {
         Provider
         <br />
         <select
+          {...lock('preset')}
           data-testid={TEST_IDS.settingsProvider}
           value={form.preset}
           onChange={(e) => {
@@ -82,6 +96,7 @@ export function ProviderSection(props: ProviderSectionProps) {
         Base URL
         <br />
         <input
+          {...lock('baseUrl')}
           data-testid={TEST_IDS.settingsBaseUrl}
           data-granted={props.granted === null ? undefined : String(props.granted)}
           type="url"
@@ -95,7 +110,7 @@ export function ProviderSection(props: ProviderSectionProps) {
       <label>
         Model
         <br />
-        <input data-testid={TEST_IDS.settingsModel} value={form.model} onChange={(e) => onField('model', e.target.value)} spellCheck={false} />
+        <input {...lock('model')} data-testid={TEST_IDS.settingsModel} value={form.model} onChange={(e) => onField('model', e.target.value)} spellCheck={false} />
       </label>
       <label>
         API key
@@ -118,6 +133,7 @@ export function ProviderSection(props: ProviderSectionProps) {
         Draft
         <br />
         <select
+          {...lock('draftMode')}
           data-testid={TEST_IDS.settingsDraftMode}
           value={form.draftMode}
           onChange={(e) => props.onDraftMode(e.target.value === 'on-request' ? 'on-request' : 'auto')}

@@ -28,6 +28,8 @@ export const TEST_IDS = {
   reviewCancel: 'review-cancel',
   policyEditor: 'policy-editor',
   policySave: 'policy-save',
+  policyLocked: 'policy-locked',
+  settingsLocked: 'settings-locked',
   saveSnapshot: 'save-snapshot',
   draftStatus: 'draft-status',
   draftOutcome: 'draft-outcome',

@@ -1,6 +1,8 @@
 import { useEffect, useState } from 'react';
 import { DEFAULT_POLICY, PolicyFileSchema, parsePolicyFile } from '../../lib/guard/policy';
 import { disabledPiiItem, policyItem } from '../../lib/platform/guard-settings';
+import { readManagedStorage, watchManagedStorage } from '../../lib/platform/pilot-store';
+import { isLocked } from '../../lib/pilot/team-config';
 
 const MASKABLE = ['EMAIL', 'PHONE', 'CARD', 'IBAN', 'NATIONAL_ID', 'IP', 'ADDRESS', 'PERSON'];
 
@@ -9,6 +11,16 @@ export function useGuardSettings() {
   const [policyText, setPolicyText] = useState(JSON.stringify(DEFAULT_POLICY, null, 2));
   const [policyMessage, setPolicyMessage] = useState<{ ok: boolean; text: string } | null>(null);
   const [disabled, setDisabled] = useState<string[]>([]);
+  const [locked, setLocked] = useState({ policies: false, pii: false });
+
+  useEffect(() => {
+    const read = () =>
+      void readManagedStorage()
+        .then((m) => setLocked({ policies: isLocked(m.locked, 'policies'), pii: isLocked(m.locked, 'settings.disabledPiiTypes') }))
+        .catch(() => undefined);
+    read();
+    return watchManagedStorage(read);
+  }, []);
 
   useEffect(() => {
     const applyPolicy = (value: unknown) => {
@@ -26,6 +38,10 @@ export function useGuardSettings() {
   }, []);
 
   const onSavePolicy = (text: string) => {
+    if (locked.policies) {
+      setPolicyMessage({ ok: false, text: "Not saved: your organisation sets these policies by browser policy." });
+      return;
+    }
     const result = parsePolicyFile(text);
     if (!result.ok) {
       setPolicyMessage({ ok: false, text: result.message });
@@ -44,5 +60,5 @@ export function useGuardSettings() {
     void disabledPiiItem.setValue(next);
   };
 
-  return { policyText, policyMessage, onSavePolicy, onResetPolicy, maskable: MASKABLE, disabled, onToggleType };
+  return { policyText, policyMessage, onSavePolicy, onResetPolicy, maskable: MASKABLE, disabled, onToggleType, locked };
 }

@@ -4,6 +4,15 @@ import type { ProviderForm, ProviderTextField } from '../../components/ProviderS
 import { presetDefaults, type ProviderPreset } from '../../lib/drafting/provider-settings';
 import { ProviderGetReply, ProviderResultReply, type ProviderRequest, type PublicProviderSettings } from '../../lib/messages';
 import { sitePattern } from '../../lib/sites/hosted';
+import { readManagedStorage, watchManagedStorage } from '../../lib/platform/pilot-store';
+
+const PROVIDER_FIELDS = ['preset', 'baseUrl', 'model', 'apiVersion', 'temperature', 'maxTokens', 'timeoutMs', 'priceInPerMillion', 'priceOutPerMillion', 'draftMode', 'monthlyCapUsd', 'outputMode'];
+
+/** Provider fields locked by managed storage (`settings.provider.model` → `model`; a locked parent locks all). */
+export function lockedProviderFields(locked: readonly string[]): string[] {
+  if (locked.some((l) => l === 'settings' || l === 'settings.provider')) return [...PROVIDER_FIELDS];
+  return locked.filter((l) => l.startsWith('settings.provider.')).map((l) => l.slice('settings.provider.'.length).split('.')[0] ?? '');
+}
 
 const EMPTY_FORM: ProviderForm = {
   preset: 'openai',
@@ -100,6 +109,16 @@ export function useProvider() {
   const [busy, setBusy] = useState(false);
   const [status, setStatus] = useState<{ ok: boolean; text: string } | null>(null);
   const [access, setAccess] = useState<{ pattern: string; granted: boolean } | null>(null);
+  const [locked, setLocked] = useState<string[]>([]);
+
+  useEffect(() => {
+    const read = () =>
+      void readManagedStorage()
+        .then((m) => setLocked(lockedProviderFields(m.locked)))
+        .catch(() => undefined);
+    read();
+    return watchManagedStorage(read);
+  }, []);
 
   useEffect(() => {
     let live = true;
@@ -206,5 +225,6 @@ export function useProvider() {
     onStyle,
     onSave: () => run('save'),
     onTest: () => run('test'),
+    locked,
   };
 }

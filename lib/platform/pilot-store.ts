@@ -128,7 +128,14 @@ export async function applyTeamConfig(
   source: string,
   locked: readonly string[] = [],
   now = new Date(),
-  options: { record?: boolean } = {},
+  options: {
+    record?: boolean;
+    /**
+     * Save the team's model settings (never a key: the agent's stored key is kept). The options page
+     * sends `provider/save` to the background; the background calls its handler directly.
+     */
+    saveProvider?: (team: TeamProvider) => Promise<{ ok: boolean; message: string }>;
+  } = {},
 ): Promise<ApplyReport> {
   const report: ApplyReport = { applied: [], todo: [], provider: null, kbEntries: 0, error: null };
   const importedAt = now.toISOString();
@@ -162,7 +169,12 @@ export async function applyTeamConfig(
     }
     if (settings?.provider) {
       report.provider = settings.provider;
-      report.todo.push(`Model settings in the file: ${describeProvider(settings.provider)}. Enter them with your own API key in Options → Model.`);
+      const saved = options.saveProvider && !skip('settings.provider', 'The model settings') ? await options.saveProvider(settings.provider) : null;
+      if (saved?.ok) report.applied.push(`Model settings saved: ${describeProvider(settings.provider)}. Your own API key, if any, is kept.`);
+      else {
+        const why = saved ? ` (${saved.message.replace(/^Not saved\.\s*/, '')})` : '';
+        report.todo.push(`Model settings in the file: ${describeProvider(settings.provider)}${why}. Enter them with your own API key in Options → Model.`);
+      }
     }
     if (config.kb && config.kb.length > 0 && !skip('kb', 'The knowledge base')) {
       const label = `team config: ${source}`;
@@ -188,7 +200,9 @@ export async function applyTeamConfig(
  * the administrator. (The pilot is read from managed storage directly; a managed KB is added once
  * per change.) Call at worker start and when managed storage changes.
  */
-export async function syncManaged(now = new Date()): Promise<{ managed: ManagedRead; report: ApplyReport | null }> {
+export type ProviderSaver = (team: TeamProvider) => Promise<{ ok: boolean; message: string }>;
+
+export async function syncManaged(now = new Date(), saveProvider?: ProviderSaver): Promise<{ managed: ManagedRead; report: ApplyReport | null }> {
   const managed = await readManagedStorage();
   if (managed.locked.length === 0) return { managed, report: null };
   const config = mergeTeamConfig(null, managed.config);
@@ -197,7 +211,7 @@ export async function syncManaged(now = new Date()): Promise<{ managed: ManagedR
   const kbKey = kb ? `${kb.length}:${stableUnit(JSON.stringify(kb))}` : '';
   const kbChanged = Boolean(kb && kb.length > 0 && (await managedKbKeyItem.getValue()) !== kbKey);
   // The record of the agent's own imported file stays as it is.
-  const report = await applyTeamConfig({ ...rest, ...(kbChanged && kb ? { kb } : {}) }, 'managed policy', [], now, { record: false });
+  const report = await applyTeamConfig({ ...rest, ...(kbChanged && kb ? { kb } : {}) }, 'managed policy', [], now, { record: false, ...(saveProvider ? { saveProvider } : {}) });
   if (kbChanged && report.error === null) await managedKbKeyItem.setValue(kbKey);
   return { managed, report };
 }
@@ -206,9 +220,9 @@ export async function syncManaged(now = new Date()): Promise<{ managed: ManagedR
  * Apply managed storage now and whenever an administrator changes it. Call once, synchronously,
  * at worker start (the listener must be registered before the worker goes idle).
  */
-export function wireManagedSync(): void {
+export function wireManagedSync(saveProvider?: ProviderSaver): void {
   const run = () =>
-    void syncManaged().catch((error: unknown) => console.error('Ticket Copilot could not apply the managed configuration:', error));
+    void syncManaged(new Date(), saveProvider).catch((error: unknown) => console.error('Ticket Copilot could not apply the managed configuration:', error));
   watchManagedStorage(run);
   run();
 }

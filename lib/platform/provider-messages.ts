@@ -132,3 +132,11 @@ export function wireProviderMessages(): void {
     return true;
   });
 }
+
+/** A team config's (or managed policy's) model settings over the stored ones; the stored key is kept. */
+export async function saveTeamProvider(team: Record<string, unknown>): Promise<ProviderResultReply> {
+  const stored = await getProviderSettings();
+  const publicStored = stored ? withoutKey(stored) : {};
+  const { apiKey: _ignored, ...fields } = team;
+  return handleProviderSave({ ...publicStored, ...fields });
+}

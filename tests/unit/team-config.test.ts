@@ -5,6 +5,9 @@ import { kbStats } from '../../lib/kb/store';
 import { agentItem } from '../../lib/platform/agent';
 import { db } from '../../lib/platform/database';
 import { disabledPiiItem, policyItem } from '../../lib/platform/guard-settings';
+import { getProviderSettings, providerItem } from '../../lib/platform/provider-store';
+import { saveTeamProvider } from '../../lib/platform/provider-messages';
+import { ProviderSettingsSchema } from '../../lib/drafting/provider-settings';
 import { applyTeamConfig, currentAssignment, effectiveTeamConfig, getPilot, pilotItem, readManagedStorage, syncManaged } from '../../lib/platform/pilot-store';
 import type { PilotConfig } from '../../lib/pilot/config';
 import { describeLocked, isLocked, mergeTeamConfig, parseTeamConfig, readManaged, stripKeys, validateTeamConfig } from '../../lib/pilot/team-config';
@@ -170,5 +173,25 @@ describe('pilot store', () => {
     expect(['baseline', 'challenger']).toContain(current?.variant.id);
     expect(current?.shadow).toBe(true);
     expect(await currentAssignment({ agentId: 'ana', now: new Date('2027-01-01T00:00:00Z') })).toBeNull();
+  });
+
+  it('saves the team model settings through the background handler, keeping the agent key', async () => {
+    await providerItem.setValue(null);
+    const parsed = validateTeamConfig(structuredClone(TEAM));
+    if (!parsed.ok) throw new Error(parsed.message);
+    // No key stored yet: OpenAI needs one, so nothing is saved and the report says what to do.
+    const first = await applyTeamConfig(parsed.value, 'team.json', [], NOW, { saveProvider: saveTeamProvider });
+    expect(await getProviderSettings()).toBeNull();
+    expect(first.todo.join(' ')).toMatch(/OpenAI needs an API key.*Options → Model/);
+    // With the agent's own key stored, the file's fields are saved and the key stays.
+    await providerItem.setValue(ProviderSettingsSchema.parse({ preset: 'openai', baseUrl: 'https://api.openai.com/v1', model: 'old-model', apiKey: 'sk-agent-own-key' }));
+    const second = await applyTeamConfig(parsed.value, 'team.json', [], NOW, { saveProvider: saveTeamProvider });
+    expect(second.applied.join(' ')).toContain('Model settings saved');
+    expect(await getProviderSettings()).toMatchObject({ model: 'gpt-4o-mini', draftMode: 'on-request', apiKey: 'sk-agent-own-key' });
+    // A managed lock on the provider keeps the file's values out.
+    await providerItem.setValue(null);
+    const locked = await applyTeamConfig(parsed.value, 'team.json', ['settings.provider.model'], NOW, { saveProvider: saveTeamProvider });
+    expect(await getProviderSettings()).toBeNull();
+    expect(locked.todo.join(' ')).toMatch(/model settings is set by your organisation/i);
   });
 });
