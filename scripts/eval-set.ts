@@ -343,7 +343,7 @@ export async function evalSet(argv: readonly string[], io: CliIo = consoleIo): P
     if (settings && o.modelAttempts > 0 && o.fallbackRate !== null && o.fallbackRate > 0) {
       const kinds = Object.entries(o.fallbacks).map(([k, n]) => `${k} ×${n}`).join(', ');
       const example = result.tickets.find((t) => t.fallbackMessage)?.fallbackMessage;
-      io.err(`Note: ${Math.round(o.fallbackRate * o.modelAttempts)} of ${o.modelAttempts} model drafts failed and the template draft was scored in their place (${kinds})${example ? `. First error: ${example}` : ''}.`);
+      io.err(`Note: ${Object.values(o.fallbacks).reduce((a, b) => a + b, 0)} of ${o.modelAttempts} model drafts failed and the template draft was scored in their place (${kinds})${example ? `. First error: ${example.replace(/\.$/, '')}` : ''}.`);
     }
     const allFailed = settings !== null && o.modelAttempts > 0 && o.fallbackRate === 1;
     if (allFailed) io.err(`Every model draft failed, so these numbers are the template's, not ${settings.model}'s. Check --base-url, --model and OPENAI_API_KEY, then run again.`);
