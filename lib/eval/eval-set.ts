@@ -114,33 +114,69 @@ export interface EvalDraft {
   costUsd: number;
   tokensIn: number;
   tokensOut: number;
+  /** What made the text: the model, or the template pipeline (also the model's fallback). Absent: template. */
+  source?: 'model' | 'template';
+  /** Whether a model was asked for this ticket (a template-only or no-AI policy keeps it away). */
+  modelAttempted?: boolean;
+  /** Why the model's draft was not used and the template draft stood in (the model step's failure class). */
+  fallback?: { kind: string; message: string } | null;
+  /** The model step's own groundedness score (its citation-aware sentence check), for model drafts. */
+  modelGroundedness?: number | null;
+  /** How this draft's passages were retrieved. Absent: lexical. */
+  retrieval?: 'lexical' | 'hybrid';
+  /** Documents in the order this drafter's retrieval ranks them (absent: the lexical ranking is used for recall@5). */
+  rankedDocIds?: string[];
 }
 
-/** Anything that drafts a reply for a ticket: the template pipeline today, a model variant later. */
+/** Anything that drafts a reply for a ticket: the template pipeline, or a model variant (`model-drafter.ts`). */
 export interface EvalDrafter {
   id: string;
   draft(input: EvalDraftInput): Promise<EvalDraft>;
 }
 
+/** Document ids and texts of the chunks a draft cites. */
+export function citedOf(chunkIds: readonly string[], chunks: ReadonlyMap<string, KbChunk>): { citedDocIds: string[]; citedTexts: string[] } {
+  const cited = chunkIds.map((id) => chunks.get(id)).filter((c): c is KbChunk => c !== undefined);
+  return { citedDocIds: [...new Set(cited.map((c) => c.docId))], citedTexts: cited.map((c) => `${c.title}\n${c.text}`) };
+}
+
+export interface TemplateDrafterOptions {
+  /** How many chunks to retrieve (a pilot variant's `retrieval.k`); default the pipeline's. */
+  k?: number;
+}
+
 /** The embedded default: the same pipeline the extension runs (guard → retrieve → template draft → checks). */
-export const templateDrafter: EvalDrafter = {
-  id: 'template',
-  async draft(input) {
-    const result = runPipeline({ ticket: input.ticket, retriever: input.retriever, policy: input.policy, disabledPii: [], agentName: input.agentName });
-    const draft = result.draft;
-    if (!draft) return { text: null, citedDocIds: [], citedTexts: [], needsHuman: true, costUsd: 0, tokensIn: 0, tokensOut: 0 };
-    const cited = draft.citations.map((c) => input.chunks.get(c.chunkId)).filter((c): c is KbChunk => c !== undefined);
-    return {
-      text: draft.text,
-      citedDocIds: [...new Set(cited.map((c) => c.docId))],
-      citedTexts: cited.map((c) => `${c.title}\n${c.text}`),
-      needsHuman: draft.needsHuman,
-      costUsd: 0,
-      tokensIn: 0,
-      tokensOut: 0,
-    };
-  },
-};
+export function makeTemplateDrafter(options: TemplateDrafterOptions = {}): EvalDrafter {
+  return {
+    id: 'template',
+    async draft(input) {
+      const result = runPipeline({
+        ticket: input.ticket,
+        retriever: input.retriever,
+        policy: input.policy,
+        disabledPii: [],
+        agentName: input.agentName,
+        ...(options.k !== undefined ? { k: options.k } : {}),
+      });
+      const draft = result.draft;
+      if (!draft) return { text: null, citedDocIds: [], citedTexts: [], needsHuman: true, costUsd: 0, tokensIn: 0, tokensOut: 0 };
+      return {
+        text: draft.text,
+        ...citedOf(
+          draft.citations.map((c) => c.chunkId),
+          input.chunks,
+        ),
+        needsHuman: draft.needsHuman,
+        costUsd: 0,
+        tokensIn: 0,
+        tokensOut: 0,
+        source: 'template',
+      };
+    },
+  };
+}
+
+export const templateDrafter: EvalDrafter = makeTemplateDrafter();
 
 // ---------------------------------------------------------------------------------------------
 // Running a set
@@ -156,8 +192,21 @@ export interface TicketScore {
   groundedness: number | null;
   rougeL: number | null;
   needsHuman: boolean;
+  /** Ticket in → checked draft out (retrieval, any embedding and model call, parsing and checks). */
   latencyMs: number;
   costUsd: number;
+  tokensIn: number;
+  tokensOut: number;
+  /** What made the scored text; null when the policy allows no draft. */
+  drafter: 'model' | 'template' | null;
+  /** Whether a model was asked for this ticket. */
+  modelAttempted: boolean;
+  /** The failure class when the model's draft was not used and the template draft stood in. */
+  fallback: string | null;
+  fallbackMessage?: string;
+  /** The model step's own groundedness score (model drafts only). */
+  modelGroundedness: number | null;
+  retrieval: 'lexical' | 'hybrid';
   citedDocIds: string[];
   ungrounded: string[];
 }
@@ -173,8 +222,37 @@ export interface SetMetrics {
   latencyP95Ms: number | null;
   costUsd: number;
   costPerTicketUsd: number | null;
+  tokensIn: number;
+  tokensOut: number;
+  /** Tickets a model was asked to draft (the policy allowed it). */
+  modelAttempts: number;
+  /** Share of model attempts that fell back to the template draft; null when no model was asked. */
+  fallbackRate: number | null;
+  /** Fallbacks by failure class (`server`, `timeout`, `malformed` …). */
+  fallbacks: Record<string, number>;
   /** How many tickets each averaged metric had (the others had nothing to measure). */
   counts: { recallAt5: number; citationPrecision: number; groundedness: number; rougeL: number };
+}
+
+/** How the run retrieved: the variant's k, and whether hybrid retrieval was asked for and applied. */
+export interface RetrievalSetting {
+  k: number;
+  hybridRequested: boolean;
+  /** True when KB passages and queries were embedded and fused with the lexical ranking. */
+  hybrid: boolean;
+  embeddingModel: string | null;
+  /** Why hybrid was not applied (or anything else about retrieval a reader must know); null when nothing. */
+  note: string | null;
+}
+
+/** The model a model variant drafted with (never the key). */
+export interface ModelSetting {
+  name: string;
+  /** The server's host. */
+  host: string;
+  outputMode: string;
+  priceInPerMillion: number;
+  priceOutPerMillion: number;
 }
 
 export interface EvalSetResult {
@@ -183,6 +261,10 @@ export interface EvalSetResult {
   sha256: string;
   variant: string;
   kbDocs: number;
+  /** Present for runs that say how they retrieved (the CLI always does). */
+  retrieval?: RetrievalSetting;
+  /** The model of a model variant; null for template variants. */
+  model?: ModelSetting | null;
   overall: SetMetrics;
   /** slice key → slice value → metrics, e.g. `slices.language.de`. */
   slices: Record<string, Record<string, SetMetrics>>;
@@ -203,6 +285,10 @@ export function aggregate(scores: readonly TicketScore[]): SetMetrics {
   const rouge = meanOf(scores.map((s) => s.rougeL));
   const latencies = scores.map((s) => s.latencyMs);
   const cost = scores.reduce((sum, s) => sum + s.costUsd, 0);
+  const attempts = scores.filter((s) => s.modelAttempted);
+  const fallbacks: Record<string, number> = {};
+  for (const s of attempts) if (s.fallback !== null) fallbacks[s.fallback] = (fallbacks[s.fallback] ?? 0) + 1;
+  const fellBack = Object.values(fallbacks).reduce((a, b) => a + b, 0);
   return {
     tickets: scores.length,
     recallAt5: round(recall.value),
@@ -214,6 +300,11 @@ export function aggregate(scores: readonly TicketScore[]): SetMetrics {
     latencyP95Ms: round(percentile(latencies, 95), 2),
     costUsd: round(cost, 8) ?? 0,
     costPerTicketUsd: scores.length > 0 ? round(cost / scores.length, 8) : null,
+    tokensIn: scores.reduce((sum, s) => sum + s.tokensIn, 0),
+    tokensOut: scores.reduce((sum, s) => sum + s.tokensOut, 0),
+    modelAttempts: attempts.length,
+    fallbackRate: attempts.length > 0 ? round(fellBack / attempts.length) : null,
+    fallbacks,
     counts: { recallAt5: recall.count, citationPrecision: precision.count, groundedness: grounded.count, rougeL: rouge.count },
   };
 }
@@ -232,6 +323,24 @@ export interface RunEvalSetInput {
   agentName?: string;
   /** A clock for latency (tests pass a fake one). */
   now?: () => number;
+  /** Tickets drafted at the same time (a model variant waits on the network); default 1. */
+  concurrency?: number;
+  retrieval?: RetrievalSetting;
+  model?: ModelSetting | null;
+}
+
+/** Run `work` over `items` with at most `limit` at a time; results in input order. */
+async function mapLimited<T, R>(items: readonly T[], limit: number, work: (item: T) => Promise<R>): Promise<R[]> {
+  const out = new Array<R>(items.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const i = next++;
+      out[i] = await work(items[i] as T);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, worker));
+  return out;
 }
 
 /**
@@ -242,25 +351,26 @@ export interface RunEvalSetInput {
 export async function runEvalSet(input: RunEvalSetInput): Promise<EvalSetResult> {
   const now = input.now ?? (() => performance.now());
   const policy = input.policy ?? DEFAULT_POLICY;
-  const scores: TicketScore[] = [];
-  // One untimed draft first: the first call fills tokenizer and stemmer caches, which would
-  // otherwise make the first ticket's latency (and a small set's P95) mostly start-up cost.
+  const agentName = input.agentName ?? 'Support team';
+  // One untimed template draft first: the first call fills tokenizer and stemmer caches, which would
+  // otherwise make the first ticket's latency (and a small set's P95) mostly start-up cost. It is
+  // the template pipeline whatever the drafter, so a model variant spends nothing on it.
   const first = input.tickets[0];
-  if (first) await input.drafter.draft({ ticket: ticketFromLine(first), retriever: input.retriever, chunks: input.chunks, policy, agentName: input.agentName ?? 'Support team' });
-  for (const line of input.tickets) {
+  if (first) await templateDrafter.draft({ ticket: ticketFromLine(first), retriever: input.retriever, chunks: input.chunks, policy, agentName });
+  const scores = await mapLimited(input.tickets, input.concurrency ?? 1, async (line): Promise<TicketScore> => {
     const ticket = ticketFromLine(line);
     const language = ticketLanguage(ticket);
     const expected = new Set(line.expectedDocIds);
-    const ranked = input.retriever.rankDocuments({ text: ticketQueryText(ticket), language }, 5).map((d) => d.docId);
-    const recallAt5 = expected.size > 0 ? ranked.filter((id) => expected.has(id)).length / expected.size : null;
     const start = now();
-    const draft = await input.drafter.draft({ ticket, retriever: input.retriever, chunks: input.chunks, policy, agentName: input.agentName ?? 'Support team' });
+    const draft = await input.drafter.draft({ ticket, retriever: input.retriever, chunks: input.chunks, policy, agentName });
     const latencyMs = Math.max(0, now() - start);
+    const ranked = (draft.rankedDocIds ?? input.retriever.rankDocuments({ text: ticketQueryText(ticket), language }, 5).map((d) => d.docId)).slice(0, 5);
+    const recallAt5 = expected.size > 0 ? ranked.filter((id) => expected.has(id)).length / expected.size : null;
     const cited = draft.citedDocIds;
     const citationPrecision = draft.text !== null && cited.length > 0 ? cited.filter((id) => expected.has(id)).length / cited.length : null;
     const ticketText = [ticket.subject, ...ticket.messages.map((m) => m.text)].join('\n');
     const ground = draft.text !== null ? groundedness(draft.text, draft.citedTexts, ticketText, language) : null;
-    scores.push({
+    return {
       id: line.id,
       slices: { language, ...line.slices },
       recallAt5,
@@ -270,10 +380,18 @@ export async function runEvalSet(input: RunEvalSetInput): Promise<EvalSetResult>
       needsHuman: draft.text === null || draft.needsHuman,
       latencyMs,
       costUsd: draft.costUsd,
+      tokensIn: draft.tokensIn,
+      tokensOut: draft.tokensOut,
+      drafter: draft.text === null ? null : (draft.source ?? 'template'),
+      modelAttempted: draft.modelAttempted ?? false,
+      fallback: draft.fallback?.kind ?? null,
+      ...(draft.fallback ? { fallbackMessage: draft.fallback.message } : {}),
+      modelGroundedness: draft.modelGroundedness ?? null,
+      retrieval: draft.retrieval ?? 'lexical',
       citedDocIds: cited,
       ungrounded: ground?.ungrounded ?? [],
-    });
-  }
+    };
+  });
   const slices: Record<string, Record<string, SetMetrics>> = {};
   const keys = [...new Set(scores.flatMap((s) => Object.keys(s.slices)))].sort();
   for (const key of keys) {
@@ -286,6 +404,8 @@ export async function runEvalSet(input: RunEvalSetInput): Promise<EvalSetResult>
     sha256: input.sha256,
     variant: input.variant ?? input.drafter.id,
     kbDocs: input.kbDocs,
+    ...(input.retrieval ? { retrieval: input.retrieval } : {}),
+    ...(input.model !== undefined ? { model: input.model } : {}),
     overall: aggregate(scores),
     slices,
     tickets: scores,

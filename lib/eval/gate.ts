@@ -13,6 +13,8 @@ const MetricsShape = z.object({
   needsHumanRate: z.number().nullable(),
   latencyP95Ms: z.number().nullable(),
   costPerTicketUsd: z.number().nullable(),
+  /** Model variants only (absent in results of template runs and older files). */
+  fallbackRate: z.number().nullable().optional(),
 });
 
 /** What the gate reads of a result: the set's checksum and the overall metrics. */
@@ -37,6 +39,8 @@ export interface GateTolerances {
   /** Cost per ticket may grow to baseline × (1 + costRelative) + costAbsoluteUsd. */
   costRelative: number;
   costAbsoluteUsd: number;
+  /** Largest allowed rise (absolute) in the share of model drafts that fell back to the template. */
+  fallbackRate: number;
 }
 
 export const DEFAULT_TOLERANCES: GateTolerances = {
@@ -49,6 +53,7 @@ export const DEFAULT_TOLERANCES: GateTolerances = {
   latencyAbsoluteMs: 50,
   costRelative: 0.1,
   costAbsoluteUsd: 0.0001,
+  fallbackRate: 0.05,
 };
 
 export interface GateCheck {
@@ -144,6 +149,22 @@ export function gate(current: GateInput, baseline: GateInput, tolerances: GateTo
       message: pass
         ? `costPerTicketUsd: ${fmt(cur.costPerTicketUsd, 5)} (baseline ${fmt(base.costPerTicketUsd, 5)}, may grow to ${fmt(limit, 5)}).`
         : `Cost per ticket grew from $${fmt(base.costPerTicketUsd, 5)} to $${fmt(cur.costPerTicketUsd, 5)}, beyond the allowed $${fmt(limit, 5)}.`,
+    });
+  }
+  const baseFallback = base.fallbackRate ?? null;
+  const curFallback = cur.fallbackRate ?? null;
+  if (baseFallback !== null && curFallback !== null) {
+    const limit = baseFallback + tolerances.fallbackRate;
+    const pass = curFallback <= limit + 1e-12;
+    checks.push({
+      metric: 'fallbackRate',
+      baseline: baseFallback,
+      current: curFallback,
+      limit,
+      pass,
+      message: pass
+        ? `fallbackRate: ${fmt(curFallback)} (baseline ${fmt(baseFallback)}, may rise to ${fmt(limit)}).`
+        : `fallbackRate rose from ${fmt(baseFallback)} to ${fmt(curFallback)}, more than the allowed ${tolerances.fallbackRate}: more model drafts failed and were replaced by the template.`,
     });
   }
   const failures = checks.filter((c) => !c.pass).map((c) => c.message);
