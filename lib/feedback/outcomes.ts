@@ -1,4 +1,4 @@
-import type { CopilotEvent } from './events';
+import type { CopilotEvent, DiscardReason } from './events';
 
 export const OUTCOMES = ['as-is', 'edited', 'rewritten', 'ignored', 'dismissed', 'abandoned', 'pending'] as const;
 export type Outcome = (typeof OUTCOMES)[number];
@@ -66,6 +66,18 @@ export interface ShadowSummary {
 type ShownEvent = Extract<CopilotEvent, { type: 'shown' }>;
 type ShadowEvent = Extract<CopilotEvent, { type: 'shadow' }>;
 
+/** The part of an event that a shown draft's outcome depends on (every `CopilotEvent` is one). */
+export type DraftStep =
+  | { type: 'shown' | 'inserted' | 'copied' | 'regenerated' | 'shadow' }
+  | { type: 'sent'; payload: { used: boolean; editRatio: number | null } }
+  | { type: 'discarded'; payload: { reason: DiscardReason } }
+  | { type: 'rated'; payload: { thumb: 'up' | 'down'; reasons: readonly string[] } };
+
+/** The part of a `shadow` event that a shadow draft's spend depends on. */
+export interface ShadowStep {
+  payload: { costUsd?: number; tokensIn?: number; tokensOut?: number; similarity?: number };
+}
+
 /** A fresh summary from a draft's first `shown` event. */
 export function draftFromShown(event: ShownEvent): DraftSummary {
   return {
@@ -100,7 +112,7 @@ export function draftFromShown(event: ShownEvent): DraftSummary {
  * used the draft makes it accepted even after a discard (the agent inserted it, then moved on, then
  * came back and sent it); a send without it only turns a pending draft into `ignored`.
  */
-export function applyToDraft(draft: DraftSummary, event: CopilotEvent): void {
+export function applyToDraft(draft: DraftSummary, event: DraftStep): void {
   switch (event.type) {
     case 'inserted':
     case 'copied':
@@ -155,7 +167,7 @@ export function shadowFromEvent(event: ShadowEvent): ShadowSummary {
 }
 
 /** Apply a later `shadow` event: the first one with a cost sets the spend, the latest similarity wins. */
-export function applyToShadow(shadow: ShadowSummary, event: ShadowEvent): void {
+export function applyToShadow(shadow: ShadowSummary, event: ShadowStep): void {
   if (!shadow.costed && event.payload.costUsd !== undefined) {
     shadow.costed = true;
     shadow.costUsd = event.payload.costUsd;
