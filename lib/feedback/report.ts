@@ -182,7 +182,14 @@ const byOrder = (a: Step, b: Step) => (a.agentId < b.agentId ? -1 : a.agentId > 
 
 /** Replay one draft's steps in order, exactly as `summarizeOrdered` does for full events. */
 function foldDraft(steps: Step[]): { draft: DraftSummary | null; shadow: ShadowSummary | null } {
-  steps.sort(byOrder);
+  for (let i = 1; i < steps.length; i++) {
+    const a = steps[i - 1];
+    const b = steps[i];
+    if (a && b && byOrder(a, b) > 0) {
+      steps.sort(byOrder);
+      break;
+    }
+  }
   let draft: DraftSummary | null = null;
   let shadow: ShadowSummary | null = null;
   for (const { event } of steps) {
