@@ -83,3 +83,18 @@ export async function deleteEventsOlderThan(db: CopilotDb, days: number, now: Da
     return { deleted: old.length, cutoff };
   });
 }
+
+/** How many events `deleteEventsOlderThan` would delete: what the confirmation asks about. */
+export async function countEventsOlderThan(db: CopilotDb, days: number, now: Date = new Date()): Promise<RetentionResult> {
+  if (!Number.isFinite(days) || days < 1) throw new Error('Keep events for at least 1 day: enter a whole number of days of 1 or more.');
+  const cutoffMs = now.getTime() - Math.floor(days) * 86_400_000;
+  const [, upper] = indexBounds({ toMs: cutoffMs });
+  let deleted = 0;
+  await db.events
+    .where('at')
+    .below(upper)
+    .each((e) => {
+      if (Date.parse(e.at) < cutoffMs) deleted += 1;
+    });
+  return { deleted, cutoff: new Date(cutoffMs).toISOString() };
+}
