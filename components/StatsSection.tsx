@@ -2,7 +2,7 @@ import { useRef } from 'react';
 import type { StatsView } from '../lib/feedback/stats-view';
 import type { Rate } from '../lib/feedback/wilson';
 import { REASON_CODES, REASON_LABELS, TEST_IDS, type ReasonCode } from '../lib/testids';
-import { AcceptanceOverTimeChart, BarChart, EditRatioHistogram, variantName } from './StatsChart';
+import { AcceptanceOverTimeChart, BarChart, EditRatioHistogram } from './StatsChart';
 import './StatsSection.css';
 
 /** A filter value for "any": each select's first option. */
@@ -139,7 +139,7 @@ export function StatsSection(props: StatsSectionProps) {
               <RateRow label="Override" rate={s.overrideRate} testId={TEST_IDS.statsOverride} help="(rewritten + dismissed) ÷ shown drafts" />
               <RateRow label="Ignored" rate={s.ignoredRate} testId={TEST_IDS.statsIgnored} help="a reply was sent without the draft" />
               <RateRow label="Abandoned" rate={s.abandonedRate} testId={TEST_IDS.statsAbandoned} help="ticket changed or a newer draft came first" />
-              <RateRow label="Thumbs up" rate={s.thumbsUpRate} testId={TEST_IDS.statsThumbsUp} help="👍 ÷ rated drafts (latest rating)" />
+              <RateRow label="Thumbs up" rate={s.thumbsUpRate} testId={TEST_IDS.statsThumbsUp} help="thumbs up ÷ rated drafts (each draft's latest rating)" />
               <RateRow label="Cache hits" rate={s.cacheHitRate} testId={TEST_IDS.statsCacheHit} help="drafts served from the local model cache" />
             </tbody>
           </table>
@@ -163,16 +163,13 @@ export function StatsSection(props: StatsSectionProps) {
           <AcceptanceOverTimeChart series={view.acceptanceOverTime} bucket={view.bucket} testId={TEST_IDS.statsChartAcceptance} />
           <div data-testid={TEST_IDS.statsReasonCounts}>
             <BarChart
-              title="Reasons given with 👎 (latest rating per draft)"
+              title="Reasons given with a thumbs down (latest rating per draft)"
               testId={TEST_IDS.statsChartReasons}
               columns={['Reason', 'Drafts']}
               bars={view.reasons.map((r) => ({ label: isReason(r.code) ? REASON_LABELS[r.code] : r.code, value: r.count }))}
             />
           </div>
           <EditRatioHistogram bins={view.editRatioHistogram} testId={TEST_IDS.statsChartEditRatio} />
-          {view.acceptanceOverTime.length > 0 && (
-            <p className="muted">Variants: {view.acceptanceOverTime.map((x) => variantName(x.variant)).join(', ')}.</p>
-          )}
         </>
       )}
 
