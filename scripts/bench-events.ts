@@ -3,10 +3,7 @@
  * panel records it (shown, sometimes regenerated, inserted or copied, sent with an edit ratio, or
  * dismissed, ignored or abandoned; some rated), seeded so every run writes the same events.
  */
-import { createWriteStream } from 'node:fs';
-import { once } from 'node:events';
 import { EVENT_SCHEMA_VERSION, type CopilotEvent, type NewEvent } from '../lib/feedback/events';
-import { eventLine } from '../lib/feedback/export';
 import { REASON_CODES } from '../lib/testids';
 
 function prng(seed: number): () => number {
@@ -112,23 +109,4 @@ export function* generateEvents(options: GenerateOptions): Generator<CopilotEven
     yield event;
     produced += 1;
   }
-}
-
-/** Write `events` generated events to an NDJSON file, in `(agentId, seq)` order as an export has them. */
-export async function writeEventsFile(path: string, options: GenerateOptions): Promise<void> {
-  const byAgent = new Map<string, string[]>();
-  for (const e of generateEvents(options)) {
-    let lines = byAgent.get(e.agentId);
-    if (!lines) byAgent.set(e.agentId, (lines = []));
-    lines.push(eventLine(e));
-  }
-  const out = createWriteStream(path);
-  for (const agentId of [...byAgent.keys()].sort()) {
-    const lines = byAgent.get(agentId) ?? [];
-    for (let i = 0; i < lines.length; i += 5000) {
-      if (!out.write(`${lines.slice(i, i + 5000).join('\n')}\n`)) await once(out, 'drain');
-    }
-  }
-  out.end();
-  await once(out, 'finish');
 }

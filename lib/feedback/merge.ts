@@ -1,6 +1,7 @@
+import Dexie from 'dexie';
 import type { CopilotDb } from '../db';
 import { CopilotEventSchema, EVENT_SCHEMA_VERSION, type CopilotEvent } from './events';
-import { recordsOf } from './outcome-rows';
+import { putOutcomeRows, recordsOf } from './outcome-rows';
 import { summarizeAll } from './outcomes';
 import { EventStorageFullError, isQuotaError } from './storage-errors';
 
@@ -135,14 +136,22 @@ export async function importEventFiles(db: CopilotDb, files: readonly ImportFile
   const base = { files: files.length, lines: parsed.lines, problems: parsed.problems, refused: parsed.refused };
   try {
     return await db.transaction('rw', db.events, db.outcomes, db.meta, async () => {
-      const existing = await db.events.bulkGet(parsed.events.map((e) => e.id));
-      const fresh = parsed.events.filter((_, i) => existing[i] === undefined);
+      // An event already stored belongs to the same draft, so the draft's stored events show it.
+      const drafts = new Set(parsed.events.map((e) => e.draftId));
+      const before = parsed.events.length > 0 ? await db.events.where('draftId').anyOf([...drafts]).toArray() : [];
+      const stored = new Set(before.map((e) => e.id));
+      let fresh = parsed.events.filter((e) => !stored.has(e.id));
+      try {
+        await db.events.bulkAdd(fresh);
+      } catch (error) {
+        // The same id under another draft (an edited file): still the same event, so a duplicate.
+        if (!(error instanceof Dexie.BulkError) || !error.failures.every((f) => f.name === 'ConstraintError')) throw error;
+        const failed = new Set(Object.keys(error.failuresByPos).map(Number));
+        fresh = fresh.filter((_, i) => !failed.has(i));
+      }
       const duplicates = parsed.duplicates + (parsed.events.length - fresh.length);
       if (fresh.length === 0) return { ...base, imported: 0, duplicates, error: null };
-      const drafts = new Set(fresh.map((e) => e.draftId));
-      const before = await db.events.where('draftId').anyOf([...drafts]).toArray();
-      await db.events.bulkAdd(fresh);
-      await db.outcomes.bulkPut(recordsOf(summarizeAll([...before, ...fresh])));
+      await putOutcomeRows(db, recordsOf(summarizeAll([...before, ...fresh])), before.map((e) => e.draftId));
       const maxSeq = new Map<string, number>();
       for (const e of fresh) maxSeq.set(e.agentId, Math.max(maxSeq.get(e.agentId) ?? -1, e.seq));
       for (const [agentId, seq] of maxSeq) {

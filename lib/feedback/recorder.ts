@@ -75,7 +75,7 @@ export async function deleteEventsOlderThan(db: CopilotDb, days: number, now: Da
   const cutoff = new Date(cutoffMs).toISOString();
   // The `at` index compares strings; offsets other than Z are settled on the parsed time.
   const [, upper] = indexBounds({ toMs: cutoffMs });
-  return db.transaction('rw', db.events, db.outcomes, async () => {
+  return db.transaction('rw', db.events, db.outcomes, db.meta, async () => {
     const candidates = await db.events.where('at').below(upper).toArray();
     const old = candidates.filter((e) => Date.parse(e.at) < cutoffMs);
     await db.events.bulkDelete(old.map((e) => e.id));

@@ -29,6 +29,22 @@ export interface CopilotStats {
   cacheHitRate: Rate;
 }
 
+/**
+ * The sum of floating-point amounts, independent of their order (sorted, then compensated), so the
+ * same drafts read in another order (from per-draft rows, after a merge) give the same total.
+ */
+export function orderFreeSum(values: Float64Array): number {
+  values.sort();
+  let sum = 0;
+  let compensation = 0;
+  for (const v of values) {
+    const t = sum + v;
+    compensation += Math.abs(sum) >= Math.abs(v) ? sum - t + v : v - t + sum;
+    sum = t;
+  }
+  return sum + compensation;
+}
+
 /** Nearest-rank percentile of an unsorted list (null when empty). */
 export function percentile(values: readonly number[], p: number): number | null {
   return percentileOfSorted(Float64Array.from(values).sort(), p);
@@ -69,8 +85,8 @@ export function statsFromSummaries(drafts: readonly DraftSummary[], shadows: rea
   let up = 0;
   let down = 0;
   let cacheHits = 0;
-  let totalCostUsd = 0;
   let totalTokens = 0;
+  const costs = new Float64Array(drafts.length + shadows.length);
   const latencies: number[] = new Array<number>(drafts.length);
   let i = 0;
   for (const d of drafts) {
@@ -83,15 +99,16 @@ export function statsFromSummaries(drafts: readonly DraftSummary[], shadows: rea
     if (d.thumb === 'down') down += 1;
     for (const r of d.reasons) reasonCounts[r] = (reasonCounts[r] ?? 0) + 1;
     if (d.cacheHit) cacheHits += 1;
-    totalCostUsd += d.costUsd;
     totalTokens += d.tokensIn + d.tokensOut;
+    costs[i] = d.costUsd;
     latencies[i++] = d.latencyMs;
   }
   // Cost counts all model spend: shown drafts, and shadow drafts that were never shown.
   for (const s of shadows) {
-    totalCostUsd += s.costUsd;
     totalTokens += s.tokensIn + s.tokensOut;
+    costs[i++] = s.costUsd;
   }
+  const totalCostUsd = orderFreeSum(costs);
   const shown = drafts.length;
   const accepted = outcomes['as-is'] + outcomes.edited + outcomes.rewritten;
   let acceptedTickets = 0;

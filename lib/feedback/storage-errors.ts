@@ -29,6 +29,9 @@ export function isQuotaError(error: unknown, depth = 0): boolean {
   if (typeof name === 'string' && QUOTA_NAMES.has(name)) return true;
   // DOMException code 22 is QUOTA_EXCEEDED_ERR in every engine.
   if ('code' in error && error.code === 22 && typeof DOMException !== 'undefined' && error instanceof DOMException) return true;
+  // A failed bulk write lists each request's error.
+  const failures = 'failures' in error && Array.isArray(error.failures) ? error.failures : [];
+  if (failures.some((f) => isQuotaError(f, depth + 1))) return true;
   const inner = 'inner' in error ? error.inner : undefined;
   const cause = 'cause' in error ? error.cause : undefined;
   return isQuotaError(inner, depth + 1) || isQuotaError(cause, depth + 1);

@@ -8,7 +8,7 @@ import { CopilotEventSchema, type CopilotEvent } from '../../lib/feedback/events
 import { CSV_COLUMNS, EVENT_FIELDS, draftsToCsv, eventLine, eventsToNdjson, exportCsv, exportFileName, exportNdjson } from '../../lib/feedback/export';
 import { describeImport, importEventFiles, parseEventFiles, parseEventLine } from '../../lib/feedback/merge';
 import { readOutcomeRows } from '../../lib/feedback/outcome-rows';
-import { summarizeDrafts } from '../../lib/feedback/outcomes';
+import { summarizeDrafts, type DraftSummary } from '../../lib/feedback/outcomes';
 import { computeStats, statsFromSummaries } from '../../lib/feedback/stats';
 
 const FIXTURE = resolve(dirname(fileURLToPath(import.meta.url)), '../fixtures/events/sequences.json');
@@ -190,6 +190,25 @@ describe('import and merge', () => {
     expect(Object.fromEntries(rows.drafts.map((d) => [d.draftId, d.outcome]))).toEqual(
       Object.fromEntries([...expected.values()].map((d) => [d.draftId, d.outcome])),
     );
+  });
+
+  it('counts an event whose id is already stored under another draft as a duplicate, and imports the rest', async () => {
+    const [a, b, c] = pooled;
+    if (!a || !b || !c) throw new Error('fixture too small');
+    await importEventFiles(db, [{ name: 'first.ndjson', text: eventLine(a) }]);
+    const edited = { ...b, id: a.id, draftId: 'elsewhere' };
+    const result = await importEventFiles(db, [{ name: 'second.ndjson', text: [eventLine(edited), eventLine(c)].join('\n') }]);
+    expect(result).toMatchObject({ imported: 1, duplicates: 1, error: null });
+    expect((await db.events.toArray()).map((e) => e.id).sort()).toEqual([a.id, c.id].sort());
+  });
+
+  it('keeps the packed rows the stats page reads equal to the per-draft outcome table', async () => {
+    await importEventFiles(db, [{ name: 'all.ndjson', text: eventsToNdjson(pooled) }]);
+    const table = await db.outcomes.toArray();
+    const packed = await readOutcomeRows(db);
+    const fromTable = table.map((r) => r.value).filter((v): v is { kind: 'shown'; draft: DraftSummary } => typeof v === 'object' && v !== null && 'draft' in v);
+    expect(packed.drafts.map((d) => d.draftId).sort()).toEqual(fromTable.map((v) => v.draft.draftId).sort());
+    expect(packed.drafts.length + packed.shadows.length).toBe(table.length);
   });
 
   it('moves each imported agent’s sequence counter past its highest seq', async () => {
