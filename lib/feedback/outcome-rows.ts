@@ -124,19 +124,15 @@ export async function updatePacks(db: CopilotDb, removed: readonly OutcomeRecord
   const keys = [...new Set([...removed.map(packKey), ...added.map(packKey)])];
   if (keys.length === 0) return;
   const stored = await db.meta.bulkGet(keys);
-  const packs = new Map<string, Pack>(keys.map((k, i) => [k, packOf(stored[i]?.value)]));
-  for (const r of removed) {
-    const pack = packs.get(packKey(r));
-    if (pack) delete pack[r.draftId];
-  }
+  const packs = new Map(keys.map((k, i) => [k, new Map(Object.entries(packOf(stored[i]?.value)))]));
+  for (const r of removed) packs.get(packKey(r))?.delete(r.draftId);
   for (const r of added) {
-    const pack = packs.get(packKey(r));
     const value = outcomeValueOf(r);
-    if (pack && value) pack[r.draftId] = value;
+    if (value) packs.get(packKey(r))?.set(r.draftId, value);
   }
-  const empty = [...packs].filter(([, pack]) => Object.keys(pack).length === 0).map(([k]) => k);
+  const empty = [...packs].filter(([, pack]) => pack.size === 0).map(([k]) => k);
   await db.meta.bulkDelete(empty);
-  await db.meta.bulkPut([...packs].filter(([, pack]) => Object.keys(pack).length > 0).map(([key, pack]) => ({ key, value: JSON.stringify(pack) })));
+  await db.meta.bulkPut([...packs].filter(([, pack]) => pack.size > 0).map(([key, pack]) => ({ key, value: JSON.stringify(Object.fromEntries(pack)) })));
 }
 
 /** Replace every pack by packs of these rows (a full rebuild). */
