@@ -8,6 +8,8 @@
  * 3. Ticket-to-draft in the browser: the built extension in Chromium opens each demo ticket; the
  *    time from the content script reading the ticket to the side panel showing the draft's text
  *    (the `shown` event's latencyMs) and the wall time from navigation to a visible draft.
+ * 4. Team numbers (scripts/bench-team.ts): edit ratio, stats / export / import of 100,000 events
+ *    in IndexedDB, `npm run report` over 1,000,000 events.
  */
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
@@ -33,6 +35,7 @@ import type { Ticket } from '../lib/ticket/schema';
 import { RETRIEVAL_K } from '../lib/copilot/service';
 import { startDemoServer } from './demo-server';
 import { CHROME_BUILD_DIR, findBrowser, launchWithExtension, openPanel, readEvents, REPO_ROOT, tabIdOf } from './extension-browser';
+import { benchTeam } from './bench-team';
 
 const { values } = parseArgs({
   options: {
@@ -300,7 +303,13 @@ async function benchBrowser(): Promise<Row[]> {
   }
 }
 
-const rows = [...benchRetrieval(), ...benchRetrievalVsMiniSearch(), ...contentScriptSize(), ...(await benchBrowser())];
+const rows: Row[] = [
+  ...benchRetrieval(),
+  ...benchRetrievalVsMiniSearch(),
+  ...contentScriptSize(),
+  ...(await benchBrowser()),
+  ...(await benchTeam({ rounds, noBrowser: values['no-browser'] })),
+];
 if (values.json) {
   console.log(JSON.stringify({ rows }, null, 2));
 } else {
