@@ -8,6 +8,8 @@
  * 3. Ticket-to-draft in the browser: the built extension in Chromium opens each demo ticket; the
  *    time from the content script reading the ticket to the side panel showing the draft's text
  *    (the `shown` event's latencyMs) and the wall time from navigation to a visible draft.
+ * 4. Team numbers (scripts/bench-team.ts): edit ratio, stats / export / import of 100,000 events
+ *    in IndexedDB, `npm run report` over 1,000,000 events.
  */
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
@@ -35,6 +37,7 @@ import { RETRIEVAL_K } from '../lib/copilot/service';
 import { startDemoServer } from './demo-server';
 import { benchModelOverhead } from './bench-model';
 import { CHROME_BUILD_DIR, findBrowser, launchWithExtension, openPanel, readEvents, REPO_ROOT, tabIdOf } from './extension-browser';
+import { benchTeam } from './bench-team';
 
 const { values } = parseArgs({
   options: {
@@ -302,7 +305,15 @@ async function benchBrowser(): Promise<Row[]> {
   }
 }
 
-const rows = [...benchRetrieval(), ...benchRetrievalVsMiniSearch(), ...benchEmbeddings(), ...contentScriptSize(), ...(await benchModelOverhead(rounds * 10)), ...(await benchBrowser())];
+const rows: Row[] = [
+  ...benchRetrieval(),
+  ...benchRetrievalVsMiniSearch(),
+  ...benchEmbeddings(),
+  ...contentScriptSize(),
+  ...(await benchModelOverhead(rounds * 10)),
+  ...(await benchBrowser()),
+  ...(await benchTeam({ rounds, noBrowser: values['no-browser'] })),
+];
 if (values.json) {
   console.log(JSON.stringify({ rows }, null, 2));
 } else {

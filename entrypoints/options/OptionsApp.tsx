@@ -1,9 +1,5 @@
-import { useLiveQuery } from 'dexie-react-hooks';
 import { useEffect, useState } from 'react';
-import { eventsOfAgent } from '../../lib/feedback/recorder';
-import { computeStats, formatRate } from '../../lib/feedback/stats';
 import { agentItem, getAgent } from '../../lib/platform/agent';
-import { db } from '../../lib/platform/database';
 import { AgentSettingsSchema, randomAgentId } from '../../lib/settings';
 import { TEST_IDS } from '../../lib/testids';
 import { SitesSection } from '../../components/SitesSection';
@@ -20,6 +16,8 @@ import { EmbeddingsSection } from '../../components/EmbeddingsSection';
 import { useEmbeddings } from './useEmbeddings';
 import { PilotSection } from '../../components/PilotSection';
 import { usePilot } from './usePilot';
+import { StatsSection } from '../../components/StatsSection';
+import { useStats } from './useStats';
 
 export function OptionsApp() {
   const [agentId, setAgentId] = useState('');
@@ -40,8 +38,7 @@ export function OptionsApp() {
   const overrideSettings = useOverrides();
   const kb = useKb();
   const pilot = usePilot();
-  const events = useLiveQuery(() => (agentId ? eventsOfAgent(db, agentId) : Promise.resolve([])), [agentId]);
-  const stats = events ? computeStats(events) : null;
+  const stats = useStats();
 
   const save = async () => {
     const parsed = AgentSettingsSchema.safeParse({ agentId, displayName });
@@ -114,20 +111,8 @@ export function OptionsApp() {
         <PilotSection {...pilot} />
       </section>
       <section className="draft" aria-labelledby="stats-heading">
-        <h2 id="stats-heading">Your numbers</h2>
-        {stats ? (
-          <ul>
-            <li>Acceptance rate: {formatRate(stats.acceptanceRate)}</li>
-            <li>As-is rate: {formatRate(stats.asIsRate)}</li>
-            <li>Override rate: {formatRate(stats.overrideRate)}</li>
-            <li>Thumbs up: {formatRate(stats.thumbsUpRate)}</li>
-            <li>
-              Ticket → draft latency: P50 {stats.latencyMs.p50 ?? '–'} ms, P95 {stats.latencyMs.p95 ?? '–'} ms
-            </li>
-          </ul>
-        ) : (
-          <p className="muted">Loading…</p>
-        )}
+        <h2 id="stats-heading">Stats</h2>
+        <StatsSection {...stats} />
       </section>
     </main>
   );

@@ -1,4 +1,4 @@
-import { distance } from 'fastest-levenshtein';
+import { levenshtein } from './edit-distance';
 
 /** Collapse every run of whitespace to one space and trim, as the design's `editRatio` asks. */
 export function normalizeForEditRatio(text: string): string {
@@ -8,7 +8,7 @@ export function normalizeForEditRatio(text: string): string {
 const ASTRAL = /[\uD800-\uDBFF][\uDC00-\uDFFF]/;
 
 /**
- * fastest-levenshtein counts UTF-16 code units, so an emoji would count twice. When either text
+ * The distance counts UTF-16 code units, so an emoji would count twice. When either text
  * has characters outside the Basic Multilingual Plane, each such character is mapped to one unused
  * private-use code unit first, so distances are in characters (code points).
  */
@@ -44,11 +44,12 @@ function toSingleUnits(a: string, b: string): [string, string] {
 /**
  * Character Levenshtein distance between the inserted draft and the sent text, both
  * whitespace-collapsed and trimmed, divided by the longer length (0 = unchanged, 1 = nothing kept).
- * fastest-levenshtein uses Myers' bit-parallel algorithm, so 10,000-character replies stay fast.
+ * The distance is Myers' bit-parallel algorithm in block form (edit-distance.ts), so 10,000-character
+ * replies stay within a few milliseconds.
  */
 export function editRatio(draft: string, sent: string): number {
   const [a, b] = toSingleUnits(normalizeForEditRatio(draft), normalizeForEditRatio(sent));
   const longer = Math.max(a.length, b.length);
   if (longer === 0) return 0;
-  return distance(a, b) / longer;
+  return levenshtein(a, b) / longer;
 }

@@ -1,5 +1,7 @@
 import type { CopilotDb } from '../db';
 import { CopilotEventSchema, EVENT_SCHEMA_VERSION, type CopilotEvent, type NewEvent } from './events';
+import { applyEventToRows, indexBounds, rebuildOutcomeRows } from './outcome-rows';
+import { EventStorageFullError, isQuotaError } from './storage-errors';
 
 function seqKey(agentId: string): string {
   return `seq:${agentId}`;
@@ -13,28 +15,37 @@ export interface RecordOptions {
 
 /**
  * Append one event. The sequence number is allocated in the same transaction as the write, so
- * `(agentId, seq)` is gap-free and ordered even when several writes race. The event is validated
- * against the schema before it is stored: a malformed event is a bug, not data.
+ * `(agentId, seq)` is gap-free and ordered even when several writes race; the draft's row in
+ * `outcomes` is updated in that transaction too, so the stats never see an event without its
+ * outcome. The event is validated against the schema before it is stored: a malformed event is a
+ * bug, not data. When the browser's storage is full the transaction rolls back (nothing stored
+ * before is touched) and an `EventStorageFullError` is thrown for the UI to show.
  */
 export async function recordEvent(db: CopilotDb, event: NewEvent, options: RecordOptions): Promise<CopilotEvent> {
   const { agentId } = options;
   const newId = options.newId ?? (() => crypto.randomUUID());
-  return db.transaction('rw', db.events, db.meta, async () => {
-    const counter = await db.meta.get(seqKey(agentId));
-    const last = typeof counter?.value === 'number' ? counter.value : -1;
-    const seq = last + 1;
-    const full = CopilotEventSchema.parse({
-      ...event,
-      schema: EVENT_SCHEMA_VERSION,
-      id: newId(),
-      agentId,
-      seq,
-      at: (options.now ?? new Date()).toISOString(),
+  try {
+    return await db.transaction('rw', db.events, db.meta, db.outcomes, async () => {
+      const counter = await db.meta.get(seqKey(agentId));
+      const last = typeof counter?.value === 'number' ? counter.value : -1;
+      const seq = last + 1;
+      const full = CopilotEventSchema.parse({
+        ...event,
+        schema: EVENT_SCHEMA_VERSION,
+        id: newId(),
+        agentId,
+        seq,
+        at: (options.now ?? new Date()).toISOString(),
+      });
+      await db.events.add(full);
+      await db.meta.put({ key: seqKey(agentId), value: seq });
+      await applyEventToRows(db, full);
+      return full;
     });
-    await db.events.add(full);
-    await db.meta.put({ key: seqKey(agentId), value: seq });
-    return full;
-  });
+  } catch (error) {
+    if (isQuotaError(error)) throw new EventStorageFullError(`This "${event.type}" step`, { cause: error });
+    throw error;
+  }
 }
 
 /** Every event of one agent in `seq` order. */
@@ -46,4 +57,44 @@ export async function eventsOfAgent(db: CopilotDb, agentId: string): Promise<Cop
 export async function eventsOfTicket(db: CopilotDb, ticketKey: string): Promise<CopilotEvent[]> {
   const events = await db.events.where('ticketKey').equals(ticketKey).toArray();
   return events.sort((a, b) => (a.agentId < b.agentId ? -1 : a.agentId > b.agentId ? 1 : a.seq - b.seq));
+}
+
+export interface RetentionResult {
+  deleted: number;
+  cutoff: string;
+}
+
+/**
+ * Delete every event recorded more than `days` days before `now`, and bring the outcome rows of the
+ * drafts they belonged to up to date (a draft whose `shown` event is gone leaves the numbers). The
+ * per-agent sequence counters are kept, so later events never reuse a deleted event's `seq`.
+ */
+export async function deleteEventsOlderThan(db: CopilotDb, days: number, now: Date = new Date()): Promise<RetentionResult> {
+  if (!Number.isFinite(days) || days < 1) throw new Error('Keep events for at least 1 day: enter a whole number of days of 1 or more.');
+  const cutoffMs = now.getTime() - Math.floor(days) * 86_400_000;
+  const cutoff = new Date(cutoffMs).toISOString();
+  // The `at` index compares strings; offsets other than Z are settled on the parsed time.
+  const [, upper] = indexBounds({ toMs: cutoffMs });
+  return db.transaction('rw', db.events, db.outcomes, db.meta, async () => {
+    const candidates = await db.events.where('at').below(upper).toArray();
+    const old = candidates.filter((e) => Date.parse(e.at) < cutoffMs);
+    await db.events.bulkDelete(old.map((e) => e.id));
+    await rebuildOutcomeRows(db, old.map((e) => e.draftId));
+    return { deleted: old.length, cutoff };
+  });
+}
+
+/** How many events `deleteEventsOlderThan` would delete: what the confirmation asks about. */
+export async function countEventsOlderThan(db: CopilotDb, days: number, now: Date = new Date()): Promise<RetentionResult> {
+  if (!Number.isFinite(days) || days < 1) throw new Error('Keep events for at least 1 day: enter a whole number of days of 1 or more.');
+  const cutoffMs = now.getTime() - Math.floor(days) * 86_400_000;
+  const [, upper] = indexBounds({ toMs: cutoffMs });
+  let deleted = 0;
+  await db.events
+    .where('at')
+    .below(upper)
+    .each((e) => {
+      if (Date.parse(e.at) < cutoffMs) deleted += 1;
+    });
+  return { deleted, cutoff: new Date(cutoffMs).toISOString() };
 }

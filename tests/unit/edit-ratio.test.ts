@@ -1,4 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { distance } from 'fastest-levenshtein';
+import { levenshtein as bitVectorDistance } from '../../lib/feedback/edit-distance';
 import { editRatio, normalizeForEditRatio } from '../../lib/feedback/edit-ratio';
 
 /** Textbook two-row dynamic-programming Levenshtein over characters (code points). */
@@ -162,5 +164,30 @@ describe('editRatio', () => {
   // The design counts characters: an emoji is one character, not two UTF-16 code units.
   it('counts an emoji as one character', () => {
     expect(editRatio('😀', '😁')).toBe(1);
+  });
+});
+
+describe('levenshtein (block bit-vector)', () => {
+  it('agrees with fastest-levenshtein on long pairs across block boundaries, with shared prefixes and suffixes', () => {
+    const random = prng(4242);
+    for (let i = 0; i < 60; i++) {
+      const length = Math.floor(random() * 3000);
+      const core = randomString(random, length);
+      const a = `${i % 3 === 0 ? 'Hello Dana, ' : ''}${core}${i % 2 === 0 ? ' Best, Sam' : ''}`;
+      const b = random() < 0.7 ? mutate(random, a) : randomString(random, Math.floor(random() * 3000));
+      expect(bitVectorDistance(a, b), `pair ${i} (${a.length} × ${b.length})`).toBe(distance(a, b));
+      expect(bitVectorDistance(b, a)).toBe(distance(a, b));
+    }
+  });
+
+  it.each([
+    ['', '', 0],
+    ['', 'abc', 3],
+    ['abc', '', 3],
+    ['same', 'same', 0],
+    ['a'.repeat(64), 'b'.repeat(64), 64],
+    ['x'.repeat(33), 'x'.repeat(32), 1],
+  ])('%j / %j → %i', (a, b, expected) => {
+    expect(bitVectorDistance(a, b)).toBe(expected);
   });
 });

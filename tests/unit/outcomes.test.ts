@@ -11,10 +11,11 @@ import {
   isAccepted,
   outcomeForEditRatio,
   sortEvents,
+  summarizeAll,
   summarizeDrafts,
   type Outcome,
 } from '../../lib/feedback/outcomes';
-import { computeStats, formatRate, percentile, type CopilotStats } from '../../lib/feedback/stats';
+import { computeStats, formatRate, percentile, statsFromDrafts, type CopilotStats } from '../../lib/feedback/stats';
 import { wilsonRate, type Rate } from '../../lib/feedback/wilson';
 
 // ── the shared fixture ───────────────────────────────────────────────────────────────────────────
@@ -42,6 +43,9 @@ const SequenceSchema = z.object({
     latencyP95: z.number().nullable().optional(),
     totalCostUsd: z.number().optional(),
     costPerAcceptedUsd: z.number().nullable().optional(),
+    totalTokens: z.number().optional(),
+    tokensPerAccepted: z.number().nullable().optional(),
+    cacheHit: CountSchema.optional(),
   }),
 });
 type Sequence = z.infer<typeof SequenceSchema>;
@@ -228,6 +232,15 @@ describe('summarizeDrafts over the fixture', () => {
     expect([...drafts.keys()]).toEqual(['d-live']);
   });
 
+  it('keeps shadow drafts apart, with the spend of their first costed event and the latest similarity', () => {
+    const s = sequence('shadow');
+    const { drafts, shadows } = summarizeAll(s.events);
+    expect([...drafts.keys()]).toEqual(['d-live']);
+    const shadowIds = [...new Set(s.events.filter((e) => e.type === 'shadow').map((e) => e.draftId))];
+    expect([...shadows.keys()].sort()).toEqual(shadowIds.sort());
+    expect(shadows.get('d-shadow')).toMatchObject({ costUsd: 0.004, tokensIn: 1200, tokensOut: 180, costed: true, similarity: 0.71 });
+  });
+
   it('ignores payload fields it does not know', () => {
     const s = sequence('as-is');
     const extended = s.events.map((e) => CopilotEventSchema.parse({ ...e, payload: { ...e.payload, addedLater: 'x' } }));
@@ -283,6 +296,13 @@ function expectStats(stats: CopilotStats, s: Sequence): void {
     if (x.costPerAcceptedUsd === null) expect(stats.costPerAcceptedDraftUsd).toBeNull();
     else expect(stats.costPerAcceptedDraftUsd).toBeCloseTo(x.costPerAcceptedUsd, 10);
   }
+  if (x.totalTokens !== undefined) expect(stats.totalTokens).toBe(x.totalTokens);
+  if (x.tokensPerAccepted !== undefined) {
+    if (x.tokensPerAccepted === null) expect(stats.tokensPerAcceptedDraft).toBeNull();
+    else expect(stats.tokensPerAcceptedDraft).toBeCloseTo(x.tokensPerAccepted, 10);
+  }
+  if (x.cacheHit !== undefined) expect(counts(stats.cacheHitRate)).toEqual(x.cacheHit);
+  expect(stats.acceptedDrafts).toBe(x.accepted);
 }
 
 describe('computeStats over the fixture', () => {
@@ -328,6 +348,21 @@ describe('computeStats over the fixture', () => {
     const stats = computeStats(sequence('shadow').events);
     expect(stats.totalCostUsd).toBeCloseTo(0.006, 12);
     expect(stats.costPerAcceptedDraftUsd).toBeCloseTo(0.006, 12);
+  });
+
+  it('counts the spend of regenerated and rewritten drafts and a cache hit, per accepted draft', () => {
+    const stats = computeStats(sequence('model-spend-regenerate-rewrite').events);
+    expect(stats.totalCostUsd).toBeCloseTo(0.009, 12);
+    expect(stats.costPerAcceptedDraftUsd).toBeCloseTo(0.009, 12);
+    expect(stats.tokensPerAcceptedDraft).toBe(2550);
+    expect(stats.cacheHitRate.rate).toBeCloseTo(1 / 3, 12);
+  });
+
+  it('statsFromDrafts (the side-panel footer) agrees with computeStats, shadow spend included', () => {
+    for (const s of sequences) {
+      const drafts = [...summarizeDrafts(s.events).values()];
+      expect(statsFromDrafts(drafts, s.events), s.name).toEqual(computeStats(s.events));
+    }
   });
 
   it('has no cost per accepted draft when nothing was accepted', () => {
