@@ -4,6 +4,7 @@ import { TEMPLATE_PROMPT_VERSION } from '../drafting/template-drafter';
 import { editRatio } from '../feedback/edit-ratio';
 import type { CopilotEvent, DiscardReason, NewEvent } from '../feedback/events';
 import { eventsOfTicket, recordEvent } from '../feedback/recorder';
+import { EventStorageFullError } from '../feedback/storage-errors';
 import { ensureSampleKb, kbVersion, loadKb, type LoadedKb } from '../kb/store';
 import type { KbDoc } from '../kb/schema';
 import type { BackgroundToContent, ContentReply, NoTicketReason, PanelRequest, PanelState } from '../messages';
@@ -166,6 +167,8 @@ export class CopilotService {
   private client: { key: string; client: ModelClient } | null = null;
   private readonly modeMemo = new Map<string, OutputMode>();
   private vectors: { key: string; index: VectorIndex } | null = null;
+  /** The message of the last failed event write because storage is full (null once writes succeed). */
+  private storageFull: string | null = null;
   private followedTabId: number | null = null;
   private readonly readQueues = new Map<number, Promise<void>>();
 
@@ -313,7 +316,25 @@ export class CopilotService {
 
   private async record(event: NewEvent): Promise<CopilotEvent> {
     const agent = await this.deps.getAgent();
-    return recordEvent(this.deps.db, event, { agentId: agent.agentId, now: new Date(this.now()), newId: () => this.newId() });
+    try {
+      const recorded = await recordEvent(this.deps.db, event, { agentId: agent.agentId, now: new Date(this.now()), newId: () => this.newId() });
+      if (this.storageFull !== null) {
+        this.storageFull = null;
+        this.changedAll();
+      }
+      return recorded;
+    } catch (error) {
+      // A full disk: older events are kept; every panel says so until a write succeeds again.
+      if (error instanceof EventStorageFullError) {
+        this.storageFull = error.message;
+        this.changedAll();
+      }
+      throw error;
+    }
+  }
+
+  private changedAll(): void {
+    if (this.followedTabId !== null) this.changed(this.followedTabId);
   }
 
   private eventBase(draft: DraftRecord) {
@@ -685,6 +706,11 @@ export class CopilotService {
     const pilot = arm ? { ...arm.assignment, shadow: arm.shadow } : null;
     const base = { tabId, kb: kbState, agentId: agent.agentId, ticket: null, draft: null, message: null, model, stream: null, pilot };
     if (tabId === null) return { ...base, status: 'no-tab' };
+    if (this.storageFull !== null) {
+      const state = await this.deps.tabs.get(tabId);
+      const record = state?.draftId ? await this.deps.db.drafts.get(state.draftId) : undefined;
+      return { ...base, status: 'error', ticket: state?.ticket ?? null, draft: record ? toPanelDraft(record) : null, message: this.storageFull };
+    }
     const state = await this.deps.tabs.get(tabId);
     if (!state) return { ...base, ...(await this.unheardTab(tabId)) };
     if (!state.ticket) return { ...base, status: 'no-ticket', message: state.noTicket };
@@ -756,6 +782,15 @@ export class CopilotService {
   }
 
   async handlePanel(request: Exclude<PanelRequest, { type: 'subscribe' }>, tabId: number | null): Promise<ActionResult> {
+    try {
+      return await this.handlePanelRequest(request, tabId);
+    } catch (error) {
+      if (error instanceof EventStorageFullError) return { ok: false, message: error.message };
+      throw error;
+    }
+  }
+
+  private async handlePanelRequest(request: Exclude<PanelRequest, { type: 'subscribe' }>, tabId: number | null): Promise<ActionResult> {
     switch (request.type) {
       case 'shown':
         return this.shown(request.draftId, request.shownAt);

@@ -4,7 +4,7 @@
  * placeholders filled back, citation checks, on-request mode, fallback on failures, cache, cost,
  * the monthly cap, abort on a ticket switch, rewrites and servers without structured output.
  */
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { DexieAnswerCache } from '../../lib/copilot/answer-cache';
 import { CopilotService, monthStart, type CopilotDeps } from '../../lib/copilot/service';
 import { MemoryTabStore } from '../../lib/copilot/tab-store';
@@ -411,5 +411,31 @@ describe('model drafts in the service', () => {
       expect(after[1]?.payload.similarity).toBe(1);
       expect((await h.events()).some((e) => e.type === 'shown' || e.type === 'sent')).toBe(false);
     });
+  });
+
+  it('a full storage quota: the action says so, the panel shows it, older events stay', async () => {
+    h.provider.value = null;
+    const state = await draftOf(DAMAGED);
+    const id = state.draft?.draftId ?? '';
+    await h.service.shown(id, h.clock.now);
+    const before = await h.events();
+    const spy = vi.spyOn(IDBObjectStore.prototype, 'add').mockImplementation(() => {
+      throw new DOMException('The current transaction exceeded its quota limitations.', 'QuotaExceededError');
+    });
+    try {
+      const result = await h.service.handlePanel({ type: 'rate', draftId: id, requestId: 'r1', thumb: 'up', reasons: [] }, TAB);
+      expect(result.ok).toBe(false);
+      expect(result.message).toMatch(/storage for Ticket Copilot is full.*Export your numbers/);
+      const panel = await h.state();
+      expect(panel.status).toBe('error');
+      expect(panel.message).toMatch(/is full/);
+      expect(panel.draft?.draftId).toBe(id);
+    } finally {
+      spy.mockRestore();
+    }
+    expect(await h.events()).toEqual(before);
+    // Once a write succeeds again, the message goes.
+    expect((await h.service.handlePanel({ type: 'rate', draftId: id, requestId: 'r2', thumb: 'up', reasons: [] }, TAB)).ok).toBe(true);
+    expect((await h.state()).status).toBe('ready');
   });
 });
