@@ -12,9 +12,12 @@
 import { createReadStream, existsSync, statSync, writeFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import { parseArgs } from 'node:util';
+import { formatAbReport, type AbReport } from '../lib/pilot/ab-report';
+import { AB_REPORT_SECTIONS } from '../lib/pilot/report-sections';
+import { reportPlan } from './report-plan';
 import { setFlagsFromString } from 'node:v8';
 import { EVENT_SCHEMA_VERSION } from '../lib/feedback/events';
-import { ReportBuilder, type ReportNumbers, type TeamReport } from '../lib/feedback/report';
+import { REPORT_SECTIONS, ReportBuilder, type ReportNumbers, type TeamReport } from '../lib/feedback/report';
 import { reportHtml } from '../lib/feedback/report-html';
 
 const USAGE = `Usage: npm run report -- FILE.ndjson... [--json] [--html OUT.html]
@@ -71,6 +74,11 @@ function printText(report: TeamReport): void {
   console.log(textTable('Per variant', 'variant', report.variants.map((r) => ({ ...r, name: r.variant ?? '(none)' }))));
   console.log(textTable('Per cohort', 'cohort', report.cohorts.map((r) => ({ ...r, name: r.cohort ?? '(none)' }))));
   console.log(textTable('Per agent', 'agent', report.agents.map((r) => ({ ...r, name: r.agentId }))));
+  const details = report.comparisonDetails as Pick<AbReport, 'arms' | 'details' | 'unit'> | undefined;
+  if (details) {
+    const ab: AbReport = { ...details, comparisons: (report.comparisons as AbReport['comparisons'] | undefined) ?? [], shadowSimilarity: (report.shadowSimilarity as AbReport['shadowSimilarity'] | undefined) ?? [] };
+    console.log(['Variants compared', ...formatAbReport(ab), ''].join('\n'));
+  }
 }
 
 // Per-draft state is many small, long-lived objects: a larger young generation means far fewer
@@ -78,6 +86,8 @@ function printText(report: TeamReport): void {
 setFlagsFromString('--max-semi-space-size=64');
 
 async function main(): Promise<number> {
+  // The sample-size planner needs no files.
+  if (process.argv.slice(2).includes('--plan')) return reportPlan(process.argv.slice(2).filter((a) => a !== '--plan'));
   let parsed;
   try {
     parsed = parseArgs({ allowPositionals: true, options: { json: { type: 'boolean', default: false }, html: { type: 'string' }, help: { type: 'boolean', default: false } } });
@@ -108,7 +118,7 @@ async function main(): Promise<number> {
   }
   for (const p of builder.problems.slice(0, 50)) console.error(`${p.message} Skipped.`);
   if (builder.problems.length > 50) console.error(`…and ${builder.problems.length - 50} more bad lines.`);
-  const report = builder.finish();
+  const report = builder.finish([...REPORT_SECTIONS, ...AB_REPORT_SECTIONS]);
   if (values.json) console.log(JSON.stringify(report));
   else printText(report);
   if (values.html) {

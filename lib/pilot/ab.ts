@@ -358,8 +358,17 @@ export function shadowSimilarityByVariant(events: readonly CopilotEvent[]): Shad
     const prior = latest.get(key);
     if (!prior || prior.at <= e.at) latest.set(key, { variant: e.variant, similarity, at: e.at });
   }
+  return summariseSimilarities([...latest.values()]);
+}
+
+/** Shadow similarity by variant from per-draft summaries (the report's shadow state). */
+export function shadowSimilarityFromSummaries(shadows: readonly { variant: string | null; similarity: number | null }[]): ShadowSimilarity[] {
+  return summariseSimilarities(shadows.filter((s): s is { variant: string | null; similarity: number } => typeof s.similarity === 'number' && Number.isFinite(s.similarity)));
+}
+
+function summariseSimilarities(pairs: readonly { variant: string | null; similarity: number }[]): ShadowSimilarity[] {
   const byVariant = new Map<string | null, number[]>();
-  for (const { variant, similarity } of latest.values()) byVariant.set(variant, [...(byVariant.get(variant) ?? []), similarity]);
+  for (const { variant, similarity } of pairs) byVariant.set(variant, [...(byVariant.get(variant) ?? []), similarity]);
   return [...byVariant.entries()]
     .sort(([a], [b]) => (a ?? '').localeCompare(b ?? ''))
     .map(([variant, values]) => {

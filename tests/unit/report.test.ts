@@ -10,6 +10,7 @@ import { eventLine, eventsToNdjson } from '../../lib/feedback/export';
 import { summarizeAll } from '../../lib/feedback/outcomes';
 import { ReportBuilder, buildReport, type ReportSection } from '../../lib/feedback/report';
 import { computeStats } from '../../lib/feedback/stats';
+import { AB_REPORT_SECTIONS } from '../../lib/pilot/report-sections';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const FIXTURE = join(ROOT, 'tests/fixtures/events/sequences.json');
@@ -180,10 +181,10 @@ describe('npm run report', () => {
     const { code, stdout, stderr } = run([join(dir, 'a.ndjson'), join(dir, 'b.ndjson'), '--json', '--html', html]);
     expect(code).toBe(0);
     const report = JSON.parse(stdout) as Record<string, unknown>;
-    expect(Object.keys(report)).toEqual(['events', 'duplicates', 'variants', 'cohorts', 'agents']);
+    expect(Object.keys(report)).toEqual(['events', 'duplicates', 'variants', 'cohorts', 'agents', 'comparisons', 'comparisonDetails', 'shadowSimilarity']);
     expect(report.events).toBe(pooled.length);
     expect(report.duplicates).toBe(10);
-    expect(report).toEqual(JSON.parse(JSON.stringify({ ...build(pooled).finish(), duplicates: 10 })));
+    expect(report).toEqual(JSON.parse(JSON.stringify({ ...build(pooled).finish([...AB_REPORT_SECTIONS]), duplicates: 10 })));
     expect(stderr).toContain(`b.ndjson line ${lines.length - 30 + 1} is not valid JSON`);
     const page = readFileSync(html, 'utf8');
     expect(page).toContain('<svg');
@@ -203,5 +204,59 @@ describe('npm run report', () => {
     const missing = run([join(dir, 'nope.ndjson')]);
     expect(missing.code).toBe(2);
     expect(missing.stderr).toContain('Not found or not a file');
+  });
+
+  it('compares variants: per-draft and agent-level p-values, which to trust, and shadow similarity', () => {
+    // Six agents per arm; the challenger's drafts are accepted far more often. Assigned per agent.
+    const events: CopilotEvent[] = [];
+    const at = (n: number) => new Date(Date.UTC(2026, 10, 1, 9, 0, n)).toISOString();
+    let n = 0;
+    for (const [variant, acceptEvery] of [['baseline', 4], ['challenger', 2]] as const) {
+      for (let a = 0; a < 6; a++) {
+        const agentId = `${variant}-agent-${a}`;
+        let seq = 0;
+        for (let d = 0; d < 20; d++) {
+          const draftId = `${agentId}-d${d}`;
+          const base = { schema: 1 as const, agentId, draftId, ticketKey: `t:${draftId}`, helpdesk: 'tidydesk', pilotId: 'p1', cohort: 'all', variant };
+          events.push(
+            CopilotEventSchema.parse({
+              ...base,
+              id: `e${n++}`,
+              seq: seq++,
+              at: at(n),
+              type: 'shown',
+              payload: { latencyMs: 100, confidence: { score: 0.5, level: 'medium' }, policy: 'draft', injectionSuspected: false, model: null, promptVersion: 'x', kbVersion: 1, tokensIn: 0, tokensOut: 0, costUsd: 0, cacheHit: false },
+            }),
+          );
+          if (d % acceptEvery === 0) {
+            events.push(CopilotEventSchema.parse({ ...base, id: `e${n++}`, seq: seq++, at: at(n), type: 'inserted', payload: {} }));
+            events.push(CopilotEventSchema.parse({ ...base, id: `e${n++}`, seq: seq++, at: at(n), type: 'sent', payload: { used: true, editRatio: 0.02 } }));
+          } else {
+            events.push(CopilotEventSchema.parse({ ...base, id: `e${n++}`, seq: seq++, at: at(n), type: 'discarded', payload: { reason: 'agent' } }));
+          }
+        }
+      }
+    }
+    writeFileSync(join(dir, 'ab.ndjson'), eventsToNdjson(events));
+    const { code, stdout } = run([join(dir, 'ab.ndjson'), '--json']);
+    expect(code).toBe(0);
+    const report = JSON.parse(stdout) as { comparisons: Record<string, unknown>[]; comparisonDetails: { unit: string; details: { trust: string; note: string }[] } };
+    expect(report.comparisons).toHaveLength(1);
+    const [row] = report.comparisons;
+    expect(Object.keys(row ?? {}).sort()).toEqual(['a', 'agentLevelPValue', 'b', 'diff', 'diffHigh', 'diffLow', 'pValue'].sort());
+    expect(row).toMatchObject({ a: 'baseline', b: 'challenger' });
+    expect(Number(row?.diff)).toBeCloseTo(0.5 - 0.25, 6);
+    expect(Number(row?.pValue)).toBeLessThan(0.001);
+    expect(Number(row?.agentLevelPValue)).toBeLessThan(0.05);
+    expect(report.comparisonDetails.unit).toBe('agent');
+    expect(report.comparisonDetails.details[0]?.trust).toBe('agent');
+    const text = run([join(dir, 'ab.ndjson')]);
+    expect(text.stdout).toContain('Variants compared');
+  });
+
+  it('plans the sample size without any file', () => {
+    const plan = run(['--plan', '--baseline', '0.3', '--lift', '0.05', '--json']);
+    expect(plan.code).toBe(0);
+    expect(JSON.parse(plan.stdout)).toEqual({ plan: { baseline: 0.3, lift: 0.05, alpha: 0.05, power: 0.8, perArm: 1377, total: 2754 } });
   });
 });
