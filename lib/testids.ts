@@ -116,6 +116,7 @@ export const TEST_IDS = {
   pilotApplyReport: 'pilot-apply-report',
   // options page: stats, export, import, retention
   statsAcceptance: 'stats-acceptance',
+  driftWarning: 'drift-warning',
   statsTicketAcceptance: 'stats-ticket-acceptance',
   statsAsIs: 'stats-as-is',
   statsOverride: 'stats-override',

@@ -18,6 +18,8 @@ import { PilotSection } from '../../components/PilotSection';
 import { usePilot } from './usePilot';
 import { StatsSection } from '../../components/StatsSection';
 import { useStats } from './useStats';
+import { DriftNotice } from '../../components/DriftNotice';
+import { useDrift } from './useDrift';
 
 export function OptionsApp() {
   const [agentId, setAgentId] = useState('');
@@ -39,6 +41,7 @@ export function OptionsApp() {
   const kb = useKb();
   const pilot = usePilot();
   const stats = useStats();
+  const drift = useDrift();
 
   const save = async () => {
     const parsed = AgentSettingsSchema.safeParse({ agentId, displayName });
@@ -112,6 +115,7 @@ export function OptionsApp() {
       </section>
       <section className="draft" aria-labelledby="stats-heading">
         <h2 id="stats-heading">Stats</h2>
+        <DriftNotice report={drift} />
         <StatsSection {...stats} />
       </section>
     </main>
