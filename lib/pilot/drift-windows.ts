@@ -6,6 +6,9 @@ export const DAY_MS = 86_400_000;
 export const DRIFT_RECENT_DAYS = 7;
 export const DRIFT_REFERENCE_DAYS = 53;
 
+/** At most this many tickets per window (the most recent): the permutation test grows with them. */
+export const DRIFT_MAX_PER_WINDOW = 1_000;
+
 export interface DriftDraft {
   createdAt: number;
   shadow?: boolean;
@@ -21,13 +24,14 @@ export interface DriftDraft {
 export function driftFromDrafts(drafts: readonly DriftDraft[], now: number, options: DriftOptions = {}): DriftReport {
   const recentFrom = now - DRIFT_RECENT_DAYS * DAY_MS;
   const referenceFrom = recentFrom - DRIFT_REFERENCE_DAYS * DAY_MS;
-  const reference = { texts: [] as string[], scores: [] as number[] };
-  const recent = { texts: [] as string[], scores: [] as number[] };
-  for (const d of drafts) {
-    if (!d.drift || d.parentDraftId || d.createdAt > now || d.createdAt < referenceFrom) continue;
-    const into = d.createdAt >= recentFrom ? recent : reference;
-    into.texts.push(d.drift.text);
-    into.scores.push(d.drift.coverage);
-  }
+  const inWindow = drafts
+    .filter((d): d is DriftDraft & { drift: { text: string; coverage: number } } => Boolean(d.drift) && !d.parentDraftId && d.createdAt <= now && d.createdAt >= referenceFrom)
+    .sort((a, b) => b.createdAt - a.createdAt);
+  const window = (list: typeof inWindow) => {
+    const kept = list.slice(0, DRIFT_MAX_PER_WINDOW);
+    return { texts: kept.map((d) => d.drift.text), scores: kept.map((d) => d.drift.coverage) };
+  };
+  const recent = window(inWindow.filter((d) => d.createdAt >= recentFrom));
+  const reference = window(inWindow.filter((d) => d.createdAt < recentFrom));
   return detectDrift(reference, recent, options);
 }
