@@ -103,17 +103,138 @@ export function packKey(record: Pick<OutcomeRecord, 'shownAt' | 'agentId'>): str
 type Pack = Record<string, OutcomeValue>;
 
 /**
+ * Rows inside a pack are stored as arrays of their fields in a fixed order (the draft id is the
+ * pack's key, the agent id is in the pack's key): about half the bytes of objects with named keys,
+ * and JSON.parse builds arrays faster. Packs written as objects by an earlier build still read.
+ */
+const DRAFT_FIELDS = [
+  'ticketKey',
+  'helpdesk',
+  'pilotId',
+  'cohort',
+  'variant',
+  'shownAt',
+  'latencyMs',
+  'costUsd',
+  'tokensIn',
+  'tokensOut',
+  'cacheHit',
+  'used',
+  'editRatio',
+  'outcome',
+  'thumb',
+  'reasons',
+] as const satisfies readonly (keyof DraftSummary)[];
+const SHADOW_FIELDS = [
+  'ticketKey',
+  'helpdesk',
+  'pilotId',
+  'cohort',
+  'variant',
+  'madeAt',
+  'costUsd',
+  'tokensIn',
+  'tokensOut',
+  'costed',
+  'similarity',
+] as const satisfies readonly (keyof ShadowSummary)[];
+// Every field but the two the pack's keys carry must be listed (a new summary field fails to compile here).
+const draftFieldsComplete: [Exclude<keyof DraftSummary, (typeof DRAFT_FIELDS)[number] | 'draftId' | 'agentId'>] extends [never] ? true : never = true;
+const shadowFieldsComplete: [Exclude<keyof ShadowSummary, (typeof SHADOW_FIELDS)[number] | 'draftId' | 'agentId'>] extends [never] ? true : never = true;
+void draftFieldsComplete;
+void shadowFieldsComplete;
+
+function encodeValue(value: OutcomeValue): unknown[] {
+  if (value.kind === 'shown') return ['d', ...DRAFT_FIELDS.map((f) => value.draft[f])];
+  return ['s', ...SHADOW_FIELDS.map((f) => value.shadow[f])];
+}
+
+/**
+ * A row back from its array (an object literal per kind, so every row has the same shape), with the
+ * same cheap checks as `outcomeValueOf`. The indexes follow DRAFT_FIELDS / SHADOW_FIELDS, plus one
+ * for the kind tag in front; the round trip is tested against a full replay.
+ */
+function decodeValue(draftId: string, agentId: string, raw: unknown): OutcomeValue | null {
+  if (!Array.isArray(raw)) return isRecord(raw) ? outcomeValueOf({ draftId, agentId, shownAt: '', value: raw }) : null;
+  const r: unknown[] = raw;
+  if (r[0] === 'd') {
+    const outcome = r[14];
+    if (typeof outcome !== 'string' || !OUTCOME_SET.has(outcome) || typeof r[7] !== 'number') return null;
+    const draft = {
+      draftId,
+      agentId,
+      ticketKey: r[1],
+      helpdesk: r[2],
+      pilotId: r[3],
+      cohort: r[4],
+      variant: r[5],
+      shownAt: r[6],
+      latencyMs: r[7],
+      costUsd: r[8],
+      tokensIn: r[9],
+      tokensOut: r[10],
+      cacheHit: r[11],
+      used: r[12],
+      editRatio: r[13],
+      outcome,
+      thumb: r[15],
+      reasons: r[16],
+    } as DraftSummary;
+    return { kind: 'shown', draft };
+  }
+  if (r[0] === 's') {
+    if (typeof r[7] !== 'number') return null;
+    const shadow = {
+      draftId,
+      agentId,
+      ticketKey: r[1],
+      helpdesk: r[2],
+      pilotId: r[3],
+      cohort: r[4],
+      variant: r[5],
+      madeAt: r[6],
+      costUsd: r[7],
+      tokensIn: r[8],
+      tokensOut: r[9],
+      costed: r[10],
+      similarity: r[11],
+    } as ShadowSummary;
+    return { kind: 'shadow', shadow };
+  }
+  return null;
+}
+
+/** The agent id of a pack key (`opack:<day>:<agentId>`). */
+function agentOfPack(key: string): string {
+  return key.slice(PACK_PREFIX.length + 11);
+}
+
+/**
  * A pack is stored as one JSON string: IndexedDB copies a string far faster than it rebuilds
  * thousands of small objects, and JSON.parse then builds them quicker than structured clone does.
  */
-function packOf(value: unknown): Pack {
+function packOf(value: unknown, key: string): Pack {
   if (typeof value !== 'string') return {};
+  let parsed: unknown;
   try {
-    const parsed: unknown = JSON.parse(value);
-    return isRecord(parsed) ? (parsed as Pack) : {};
+    parsed = JSON.parse(value);
   } catch {
     return {};
   }
+  if (!isRecord(parsed)) return {};
+  const agentId = agentOfPack(key);
+  const pack: Pack = {};
+  for (const draftId in parsed) {
+    const decoded = decodeValue(draftId, agentId, parsed[draftId]);
+    if (decoded) pack[draftId] = decoded;
+  }
+  return pack;
+}
+
+function packText(pack: ReadonlyMap<string, OutcomeValue>): string {
+  const out: Record<string, unknown[]> = {};
+  for (const [draftId, value] of pack) out[draftId] = encodeValue(value);
+  return JSON.stringify(out);
 }
 
 /**
@@ -124,7 +245,7 @@ export async function updatePacks(db: CopilotDb, removed: readonly OutcomeRecord
   const keys = [...new Set([...removed.map(packKey), ...added.map(packKey)])];
   if (keys.length === 0) return;
   const stored = await db.meta.bulkGet(keys);
-  const packs = new Map(keys.map((k, i) => [k, new Map(Object.entries(packOf(stored[i]?.value)))]));
+  const packs = new Map(keys.map((k, i) => [k, new Map(Object.entries(packOf(stored[i]?.value, k)))]));
   for (const r of removed) packs.get(packKey(r))?.delete(r.draftId);
   for (const r of added) {
     const value = outcomeValueOf(r);
@@ -132,7 +253,7 @@ export async function updatePacks(db: CopilotDb, removed: readonly OutcomeRecord
   }
   const empty = [...packs].filter(([, pack]) => pack.size === 0).map(([k]) => k);
   await db.meta.bulkDelete(empty);
-  await db.meta.bulkPut([...packs].filter(([, pack]) => pack.size > 0).map(([key, pack]) => ({ key, value: JSON.stringify(Object.fromEntries(pack)) })));
+  await db.meta.bulkPut([...packs].filter(([, pack]) => pack.size > 0).map(([key, pack]) => ({ key, value: packText(pack) })));
 }
 
 /** Replace every pack by packs of these rows (a full rebuild). */
@@ -264,7 +385,7 @@ export async function readOutcomeRows(db: CopilotDb, filter: OutcomeFilter = {})
   const drafts: DraftSummary[] = [];
   const shadows: ShadowSummary[] = [];
   for (const record of packs) {
-    const pack = packOf(record.value);
+    const pack = packOf(record.value, record.key);
     for (const draftId in pack) {
       const value = pack[draftId];
       if (value?.kind === 'shown') {
