@@ -15,28 +15,17 @@ import { buildRetriever } from '../lib/kb/build';
 import { embeddingText } from '../lib/kb/embedding-store';
 import { parseKbJsonl } from '../lib/kb/jsonl';
 import { parseQueriesJsonl } from '../lib/eval/retrieval-metrics';
-import { percentile } from '../lib/feedback/stats';
 import { VectorIndex } from '../lib/retrieval/vector-index';
 import { RETRIEVAL_K } from '../lib/copilot/service';
 import { hashEmbedding } from '../tests/support/openai-server';
 import { seededRandom, withDistractors } from './bench-corpus';
 import { REPO_ROOT } from './extension-browser';
+import { benchRow, type BenchRow } from './bench-row';
 
-export interface EmbedBenchRow {
-  name: string;
-  n: number;
-  p50Ms: number | null;
-  p95Ms: number | null;
-  note?: string;
-  buildMs?: number;
-}
+export type EmbedBenchRow = BenchRow;
 
 const PASSAGES = 12_500;
-const round = (x: number | null) => (x === null ? null : Math.round(x * 1000) / 1000);
-
-function row(name: string, samples: number[], note?: string): EmbedBenchRow {
-  return { name, n: samples.length, p50Ms: round(percentile(samples, 50)), p95Ms: round(percentile(samples, 95)), ...(note ? { note } : {}) };
-}
+const row = benchRow;
 
 function randomVector(random: () => number, dims: number): Float32Array {
   const v = new Float32Array(dims);

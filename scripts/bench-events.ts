@@ -5,17 +5,8 @@
  */
 import { EVENT_SCHEMA_VERSION, type CopilotEvent, type NewEvent } from '../lib/feedback/events';
 import { REASON_CODES } from '../lib/testids';
+import { seededRandom as prng } from './bench-corpus';
 
-function prng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const hex = (random: () => number, n: number) => {
   let out = '';

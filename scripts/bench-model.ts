@@ -19,14 +19,9 @@ import { parseKbJsonl } from '../lib/kb/jsonl';
 import type { Ticket } from '../lib/ticket/schema';
 import { startOpenAIServer } from '../tests/support/openai-server';
 import { REPO_ROOT } from './extension-browser';
+import { benchRow, type BenchRow } from './bench-row';
 
-export interface ModelBenchRow {
-  name: string;
-  n: number;
-  p50Ms: number | null;
-  p95Ms: number | null;
-  note?: string;
-}
+export type ModelBenchRow = BenchRow;
 
 const TICKET: Ticket = {
   helpdesk: 'tidydesk',
@@ -52,7 +47,6 @@ const ANSWER = JSON.stringify({
   needsHuman: false,
 });
 
-const round = (x: number | null) => (x === null ? null : Math.round(x * 1000) / 1000);
 
 export async function benchModelOverhead(rounds = 30): Promise<ModelBenchRow[]> {
   const server = await startOpenAIServer({ models: ['bench-model'] });
@@ -130,13 +124,7 @@ export async function benchModelOverhead(rounds = 30): Promise<ModelBenchRow[]> 
   const p50 = (xs: number[]) => percentile(xs, 50) ?? 0;
   const extraFirst = p50(pipeline.ttft) - p50(direct.ttft);
   const extraTotal = p50(pipeline.total) - p50(direct.total);
-  const row = (name: string, xs: number[], note?: string): ModelBenchRow => ({
-    name,
-    n: xs.length,
-    p50Ms: round(percentile(xs, 50)),
-    p95Ms: round(percentile(xs, 95)),
-    ...(note ? { note } : {}),
-  });
+  const row = benchRow;
   return [
     row('model: direct SDK call, time to first token', direct.ttft, `local server, ${chunks.length} chunks × 2 ms`),
     row('model: pipeline, time to first visible text', pipeline.ttft, `+${extraFirst.toFixed(1)} ms at p50 (target ≤ 30)`),

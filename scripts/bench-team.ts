@@ -11,24 +11,18 @@ import { once } from 'node:events';
 import { createWriteStream, existsSync, mkdirSync, renameSync } from 'node:fs';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { build } from 'esbuild';
 import { editRatio } from '../lib/feedback/edit-ratio';
 import { eventLine } from '../lib/feedback/export';
-import { percentile } from '../lib/feedback/stats';
 import { generateEvents } from './bench-events';
 import type { TeamBenchResult } from './bench-team-entry';
 import { findBrowser, REPO_ROOT } from './extension-browser';
+import { benchRow, type BenchRow } from './bench-row';
+import { browserBundle } from './bench-bundle';
 import { startDemoServer } from './demo-server';
 import { chromium } from 'playwright-core';
+import { seededRandom as prng } from './bench-corpus';
 
-/** A row of the `npm run bench` table (same shape as scripts/bench.ts prints). */
-export interface TeamBenchRow {
-  name: string;
-  n: number;
-  p50Ms: number | null;
-  p95Ms: number | null;
-  note?: string;
-}
+export type TeamBenchRow = BenchRow;
 
 export interface TeamBenchOptions {
   rounds?: number;
@@ -39,29 +33,10 @@ export interface TeamBenchOptions {
   reportEvents?: number;
 }
 
-const r3 = (x: number | null) => (x === null ? null : Math.round(x * 1000) / 1000);
-const row = (name: string, samples: number[], note?: string): TeamBenchRow => ({
-  name,
-  n: samples.length,
-  p50Ms: r3(percentile(samples, 50)),
-  p95Ms: r3(percentile(samples, 95)),
-  ...(note ? { note } : {}),
-});
+const row = benchRow;
 
-async function entryBundle(): Promise<string> {
-  const result = await build({
-    entryPoints: [join(REPO_ROOT, 'scripts', 'bench-team-entry.ts')],
-    bundle: true,
-    write: false,
-    format: 'iife',
-    platform: 'browser',
-    target: 'chrome120',
-    minify: true,
-    logLevel: 'silent',
-  });
-  const out = result.outputFiles[0];
-  if (!out) throw new Error('The team benchmark bundle came out empty.');
-  return out.text;
+function entryBundle(): Promise<string> {
+  return browserBundle('bench-team-entry.ts', 'team benchmark');
 }
 
 function isResult(value: unknown): value is TeamBenchResult {
@@ -158,16 +133,6 @@ async function benchReport(options: TeamBenchOptions): Promise<TeamBenchRow[]> {
   return [row(`npm run report: ${(events / 1e6).toLocaleString('en')}M events`, samples, note)];
 }
 
-function prng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function benchEditRatio(): TeamBenchRow[] {
   const random = prng(10_000);

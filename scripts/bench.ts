@@ -13,7 +13,6 @@
  */
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
-import { build } from 'esbuild';
 import MiniSearch from 'minisearch';
 import { deserialize, serialize } from 'node:v8';
 import { parseQueriesJsonl, scoreRankings, type RetrievalQuery } from '../lib/eval/retrieval-metrics';
@@ -36,6 +35,8 @@ import type { Ticket } from '../lib/ticket/schema';
 import { RETRIEVAL_K } from '../lib/copilot/service';
 import { startDemoServer } from './demo-server';
 import { benchModelOverhead } from './bench-model';
+import { benchRow, type BenchRow } from './bench-row';
+import { browserBundle } from './bench-bundle';
 import { CHROME_BUILD_DIR, findBrowser, launchWithExtension, openPanel, readEvents, REPO_ROOT, tabIdOf } from './extension-browser';
 import { benchTeam } from './bench-team';
 
@@ -48,27 +49,8 @@ const { values } = parseArgs({
 });
 const rounds = Math.max(1, Number(values.rounds) || 3);
 
-interface Row {
-  name: string;
-  n: number;
-  p50Ms: number | null;
-  p95Ms: number | null;
-  note?: string;
-  bytes?: number;
-  recallAt5?: number;
-  mrrAt10?: number;
-  buildMs?: number;
-  loadMs?: number;
-}
-
-const round2 = (x: number | null) => (x === null ? null : Math.round(x * 1000) / 1000);
-const row = (name: string, samples: number[], note?: string): Row => ({
-  name,
-  n: samples.length,
-  p50Ms: round2(percentile(samples, 50)),
-  p95Ms: round2(percentile(samples, 95)),
-  ...(note ? { note } : {}),
-});
+type Row = BenchRow;
+const row = benchRow;
 
 function demoTickets(): Ticket[] {
   const dir = join(REPO_ROOT, 'demo', 'tickets');
@@ -186,20 +168,8 @@ function contentScriptSize(): Row[] {
   return [{ name: 'content script size (gzip)', n: 1, p50Ms: null, p95Ms: null, note: `${(gz / 1024).toFixed(1)} KB gzipped, ${(raw.length / 1024).toFixed(1)} KB raw (target ≤ 60 KB)`, bytes: gz }];
 }
 
-async function extractionBundle(): Promise<string> {
-  const result = await build({
-    entryPoints: [join(REPO_ROOT, 'scripts', 'bench-extract-entry.ts')],
-    bundle: true,
-    write: false,
-    format: 'iife',
-    platform: 'browser',
-    target: 'chrome120',
-    minify: true,
-    logLevel: 'silent',
-  });
-  const out = result.outputFiles[0];
-  if (!out) throw new Error('The extraction bundle came out empty.');
-  return out.text;
+function extractionBundle(): Promise<string> {
+  return browserBundle('bench-extract-entry.ts', 'extraction');
 }
 
 interface LongThread {

@@ -11,7 +11,6 @@
  * trigrams: deterministic, but not a semantic model. Its numbers say the plumbing works, not how
  * much a real embedding model helps.
  */
-import { readFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import { buildRetriever } from '../lib/kb/build';
@@ -24,6 +23,7 @@ import { ProviderSettingsSchema } from '../lib/drafting/provider-settings';
 import { createEmbedder, EmbeddingError } from '../lib/retrieval/embeddings';
 import { VectorIndex } from '../lib/retrieval/vector-index';
 import type { HybridFusionOptions } from '../lib/retrieval/fusion';
+import { fail, readText } from './cli';
 
 const USAGE = [
   'Usage: npm run eval -- retrieval --hybrid --kb KB.jsonl --queries Q.jsonl [--k 10] [--json]',
@@ -32,18 +32,6 @@ const USAGE = [
   '         [--fusion convex|rrf] [--semantic-weight 0.5]',
 ].join('\n');
 
-function fail(message: string): never {
-  console.error(message);
-  process.exit(2);
-}
-
-function readText(path: string, what: string): string {
-  try {
-    return readFileSync(path, 'utf8');
-  } catch {
-    fail(`Cannot read the ${what} file "${path}". Check the path.`);
-  }
-}
 
 interface Side extends RetrievalMetrics {
   p50Ms: number;

@@ -4,7 +4,6 @@
  * Ranks documents for each query with the same lib/ code the extension uses (a document scores by
  * its best chunk) and prints recall@1, recall@5, MRR@10 and timings.
  */
-import { readFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import { buildRetriever } from '../lib/kb/build';
@@ -18,19 +17,8 @@ import { parseTicketLines, ticketFromLine } from '../lib/eval/ticket-lines';
 import { hybridRetrievalEval } from './eval-hybrid';
 import { evalLock, evalSet, LOCK_USAGE, SET_USAGE } from './eval-set';
 import { DRIFT_USAGE, evalDrift } from './eval-drift';
+import { fail, readText } from './cli';
 
-function fail(message: string): never {
-  console.error(message);
-  process.exit(2);
-}
-
-function readText(path: string, what: string): string {
-  try {
-    return readFileSync(path, 'utf8');
-  } catch {
-    fail(`Cannot read the ${what} file "${path}". Check the path.`);
-  }
-}
 
 function retrieval(argv: string[]): void {
   const { values } = parseArgs({

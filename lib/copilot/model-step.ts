@@ -1,5 +1,6 @@
 import { APIError } from 'openai';
 import { checkCitations } from '../drafting/citations';
+import { draftSourceOf } from '../drafting/template-drafter';
 import { scoreModelConfidence } from '../drafting/confidence';
 import { describeProviderError, repairJson, streamDraft, type ModelClient, type ProviderError } from '../drafting/model-client';
 import { groundedness, parseModelOutput, type ParsedModelOutput } from '../drafting/model-output';
@@ -100,20 +101,6 @@ export async function answerCacheKey(prompt: BuiltPrompt, settings: ProviderSett
   return sha256(
     JSON.stringify([prompt.promptVersion, prompt.system, prompt.user, kbVersion, settings.baseUrl, settings.model, settings.temperature, settings.maxTokens, mode]),
   );
-}
-
-function sourceOf(chunk: RetrievedChunk, marker: number): DraftSource {
-  const flat = chunk.text.replace(/^#{1,6}\s+/gm, '').replace(/\s+/g, ' ').trim();
-  return {
-    marker,
-    chunkId: chunk.chunkId,
-    docId: chunk.docId,
-    kind: chunk.kind,
-    title: chunk.title,
-    ...(chunk.url ? { url: chunk.url } : {}),
-    snippet: flat.length <= 220 ? flat : `${flat.slice(0, 219).replace(/\s+\S*$/, '')}…`,
-    score: Math.round(chunk.score * 1000) / 1000,
-  };
 }
 
 function unmaskForAgent(session: MaskSession, text: string): string {
@@ -282,7 +269,7 @@ export async function draftWithModel(input: ModelStepInput): Promise<ModelStepRe
   });
   const sources = check.validCitations.map((c) => {
     const chunk = byMarker.get(c.marker);
-    return chunk ? sourceOf(chunk, c.marker) : null;
+    return chunk ? draftSourceOf(chunk, c.marker) : null;
   });
   return {
     ok: true,

@@ -111,6 +111,20 @@ function snippetOf(chunk: RetrievedChunk, length = 220): string {
   return flat.length <= length ? flat : `${flat.slice(0, length - 1).replace(/\s+\S*$/, '')}…`;
 }
 
+/** A retrieved passage as the numbered source `[marker]` of a draft ("Why this?"). */
+export function draftSourceOf(chunk: RetrievedChunk, marker: number): DraftSource {
+  return {
+    marker,
+    chunkId: chunk.chunkId,
+    docId: chunk.docId,
+    kind: chunk.kind,
+    title: chunk.title,
+    ...(chunk.url ? { url: chunk.url } : {}),
+    snippet: snippetOf(chunk),
+    score: Math.round(chunk.score * 1000) / 1000,
+  };
+}
+
 /**
  * The embedded default drafter: the best-matching canned response in the customer's language,
  * placeholders filled, plus the most relevant help-article passages, each cited as `[n]`.
@@ -150,16 +164,7 @@ export function draftFromTemplate(input: TemplateDraftInput): TemplateDraft {
   const citations: Citation[] = [];
   const addSource = (chunk: RetrievedChunk): number => {
     const marker = sources.length + 1;
-    sources.push({
-      marker,
-      chunkId: chunk.chunkId,
-      docId: chunk.docId,
-      kind: chunk.kind,
-      title: chunk.title,
-      ...(chunk.url ? { url: chunk.url } : {}),
-      snippet: snippetOf(chunk),
-      score: Math.round(chunk.score * 1000) / 1000,
-    });
+    sources.push(draftSourceOf(chunk, marker));
     citations.push({ marker, chunkId: chunk.chunkId });
     return marker;
   };

@@ -59,30 +59,8 @@ export class Retriever {
 
   retrieve(query: RetrievalQuery, k: number): RetrievedChunk[] {
     const terms = tokenize(query.text, query.language);
-    const lexical = this.lexical.searchTerms(terms, k);
-    const fused = fuseRankings([lexical], k);
-    const unique = [...new Set(terms)];
-    const totalIdf = unique.reduce((sum, t) => sum + (this.lexical.documentFrequency(t) > 0 ? this.lexical.idf(t) : 0), 0);
-    const out: RetrievedChunk[] = [];
-    for (const hit of fused) {
-      const chunk = this.chunks.get(hit.chunkId);
-      if (!chunk) continue;
-      const chunkTerms = this.termsOf(chunk);
-      const covered = unique.reduce((sum, t) => sum + (chunkTerms.has(t) ? this.lexical.idf(t) : 0), 0);
-      out.push({
-        chunkId: chunk.chunkId,
-        docId: chunk.docId,
-        title: chunk.title,
-        ...(chunk.heading ? { heading: chunk.heading } : {}),
-        ...(chunk.url ? { url: chunk.url } : {}),
-        text: chunk.text,
-        kind: chunk.kind,
-        language: chunk.language,
-        score: hit.score,
-        coverage: totalIdf > 0 ? covered / totalIdf : 0,
-      });
-    }
-    return out;
+    const fused = fuseRankings([this.lexical.searchTerms(terms, k)], k);
+    return this.passages(terms, fused.map((hit) => ({ chunkId: hit.chunkId, score: hit.score })));
   }
 
   /**
@@ -99,10 +77,22 @@ export class Retriever {
     const lexical = this.lexical.searchTerms(terms, depth);
     const vector = semantic.index.search(semantic.vector, depth).filter((hit) => this.chunks.has(hit.chunkId));
     const fused = fuseHybrid(lexical, vector, k, options);
+    return this.passages(
+      terms,
+      fused.map((hit) => ({
+        chunkId: hit.chunkId,
+        score: hit.lexicalScore ?? 0,
+        extra: { ...(hit.similarity !== undefined ? { similarity: hit.similarity } : {}), fusedScore: hit.score },
+      })),
+    );
+  }
+
+  /** Ranked hits as passages, each with its coverage of the query's idf mass. */
+  private passages(terms: readonly string[], hits: readonly { chunkId: string; score: number; extra?: Pick<RetrievedChunk, 'similarity' | 'fusedScore'> }[]): RetrievedChunk[] {
     const unique = [...new Set(terms)];
     const totalIdf = unique.reduce((sum, t) => sum + (this.lexical.documentFrequency(t) > 0 ? this.lexical.idf(t) : 0), 0);
     const out: RetrievedChunk[] = [];
-    for (const hit of fused) {
+    for (const hit of hits) {
       const chunk = this.chunks.get(hit.chunkId);
       if (!chunk) continue;
       const chunkTerms = this.termsOf(chunk);
@@ -116,10 +106,9 @@ export class Retriever {
         text: chunk.text,
         kind: chunk.kind,
         language: chunk.language,
-        score: hit.lexicalScore ?? 0,
+        score: hit.score,
         coverage: totalIdf > 0 ? covered / totalIdf : 0,
-        ...(hit.similarity !== undefined ? { similarity: hit.similarity } : {}),
-        fusedScore: hit.score,
+        ...hit.extra,
       });
     }
     return out;

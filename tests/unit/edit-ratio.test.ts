@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { distance } from 'fastest-levenshtein';
 import { levenshtein as bitVectorDistance } from '../../lib/feedback/edit-distance';
 import { editRatio, normalizeForEditRatio } from '../../lib/feedback/edit-ratio';
+import { seededRandom as prng } from '../../scripts/bench-corpus';
 
 /** Textbook two-row dynamic-programming Levenshtein over characters (code points). */
 function levenshtein(textA: string, textB: string): number {
@@ -28,17 +29,6 @@ function referenceRatio(draft: string, sent: string): number {
   return longer === 0 ? 0 : levenshtein(a, b) / longer;
 }
 
-/** Mulberry32: small, seeded, good enough for test data. */
-function prng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 // Letters, whitespace of several kinds, punctuation, accents, umlauts, CJK and a few astral symbols.
 const ALPHABET = [

@@ -17,6 +17,7 @@ import {
 } from '../../lib/feedback/outcomes';
 import { computeStats, formatRate, percentile, statsFromDrafts, type CopilotStats } from '../../lib/feedback/stats';
 import { wilsonRate, type Rate } from '../../lib/feedback/wilson';
+import { seededRandom as prng } from '../../scripts/bench-corpus';
 
 // ── the shared fixture ───────────────────────────────────────────────────────────────────────────
 
@@ -59,17 +60,6 @@ function sequence(name: string): Sequence {
   return found;
 }
 
-/** Mulberry32: a tiny seeded PRNG so shuffles are reproducible. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function shuffled<T>(items: readonly T[], seed: number): T[] {
   const out = [...items];
