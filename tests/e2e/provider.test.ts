@@ -93,4 +93,22 @@ describe('the Model section of the options page', () => {
     await options.getByTestId('settings-save').click();
     await expect.poll(() => status.textContent(), { timeout: 10_000 }).toBe('Not saved. Temperature must be a number from 0 to 2.');
   });
+
+  it('says how to allow the extension when a local server refuses its origin (403)', async () => {
+    const strict = await startOpenAIServer({ allowedOrigins: ['http://localhost:3000'] });
+    try {
+      const options = await openOptions();
+      await options.getByTestId('settings-provider').selectOption('ollama');
+      await options.getByTestId('settings-base-url').fill(strict.baseUrl);
+      await options.getByTestId('settings-model').fill('llama3.2');
+      await options.getByTestId('settings-test').click();
+      const status = options.getByTestId('settings-status');
+      await expect.poll(() => status.textContent(), { timeout: 20_000 }).toContain('OLLAMA_ORIGINS');
+      expect(await status.textContent()).toContain('(403)');
+      // The request really came with the extension's origin.
+      expect(strict.requests.at(-1)?.headers.origin).toMatch(/^chrome-extension:\/\//);
+    } finally {
+      await strict.close();
+    }
+  });
 });

@@ -41,6 +41,11 @@ export interface ServerOptions {
   jsonObject?: boolean;
   /** When set, requests without this key (as Bearer or `api-key`) get 401. */
   apiKey?: string;
+  /**
+   * When set, a request whose `Origin` header is not listed gets 403, as Ollama answers a browser
+   * extension until `OLLAMA_ORIGINS` allows it. Requests without an `Origin` (Node, curl) pass.
+   */
+  allowedOrigins?: string[];
   /** Length of the vectors `/embeddings` returns (default 64). */
   embeddingDims?: number;
   /** What `/embeddings` does with `encoding_format: base64`: honour it (default), ignore it (send floats), or refuse it (400). */
@@ -243,6 +248,12 @@ export async function startOpenAIServer(options: ServerOptions = {}): Promise<Op
     for (const [k, v] of Object.entries(req.headers)) if (typeof v === 'string') headers[k] = v;
     requests.push({ method: req.method ?? 'GET', url: req.url ?? '/', path: url.pathname, headers, body, rawBody });
 
+    const requestOrigin = headers.origin;
+    if (options.allowedOrigins && requestOrigin && !options.allowedOrigins.includes(requestOrigin)) {
+      res.writeHead(403, { 'content-type': 'text/plain' });
+      res.end('Forbidden');
+      return;
+    }
     if (options.apiKey) {
       const given = headers['api-key'] ?? headers.authorization?.replace(/^Bearer\s+/i, '');
       if (given !== options.apiKey) return sendError(res, 401, 'Incorrect API key provided.');
