@@ -188,6 +188,15 @@ describe('model drafts in the service', () => {
     expect(draft?.groundedness).toBeGreaterThan(0);
   });
 
+  it('fills back placeholders the model mangled, even split across stream chunks', async () => {
+    const content = json('We will write to [EMAIL_2] and call {{phone_1}} once the address is changed [1].', [1]);
+    const state = await draftOf(ADDRESS, { content, chunks: content.match(/.{1,3}/gs) ?? [] });
+    expect(state.draft?.text).toContain(EMAIL);
+    expect(state.draft?.text).toContain(PHONE);
+    expect(h.streams.at(-1)).toContain(EMAIL);
+    expect(h.streams.some((t) => /EMAIL_|phone_1/i.test(t))).toBe(false);
+  });
+
   it('records tokens and cost from usage, and the shown latency ends at the first streamed words', async () => {
     h = makeHarness({ priceInPerMillion: 2, priceOutPerMillion: 10 });
     const content = json('We can change the delivery address until the order is dispatched [1].', [1]);
