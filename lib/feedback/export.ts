@@ -1,6 +1,7 @@
 import Papa from 'papaparse';
 import type { CopilotDb } from '../db';
 import type { CopilotEvent } from './events';
+import { eventLine, eventsOfPack, exportParts, packsOverlapping } from './event-store';
 import { indexBounds, inRange, readOutcomeRows, type DateRange } from './outcome-rows';
 import { isAccepted, sortEvents, type DraftSummary } from './outcomes';
 
@@ -9,27 +10,7 @@ import { isAccepted, sortEvents, type DraftSummary } from './outcomes';
  * one per line, in `(agentId, seq)` order; CSV carries one row per shown draft with its outcome.
  */
 
-/** Top-level fields of an exported event, in the order they are written. */
-export const EVENT_FIELDS = ['schema', 'id', 'agentId', 'seq', 'at', 'type', 'draftId', 'ticketKey', 'helpdesk', 'pilotId', 'cohort', 'variant', 'payload'] as const;
-
-/** One NDJSON line (without the newline): the fields in a fixed order, the payload as stored. */
-export function eventLine(e: CopilotEvent): string {
-  return JSON.stringify({
-    schema: e.schema,
-    id: e.id,
-    agentId: e.agentId,
-    seq: e.seq,
-    at: e.at,
-    type: e.type,
-    draftId: e.draftId,
-    ticketKey: e.ticketKey,
-    helpdesk: e.helpdesk,
-    pilotId: e.pilotId,
-    cohort: e.cohort,
-    variant: e.variant,
-    payload: e.payload,
-  });
-}
+export { EVENT_FIELDS, eventLine } from './event-store';
 
 /** Events as NDJSON: filtered to the range, sorted by `(agentId, seq)`, one line each, newline-terminated. */
 export function eventsToNdjson(events: readonly CopilotEvent[], range?: DateRange): string {
@@ -39,20 +20,19 @@ export function eventsToNdjson(events: readonly CopilotEvent[], range?: DateRang
 }
 
 /**
- * The NDJSON export of a database, as text parts ready for a `Blob`. Events are read in index order
- * of `[agentId+seq]`, so no sort is needed; a date range narrows by `at` first.
+ * The NDJSON export of a database (recorded and imported events), as text parts ready for a `Blob`.
+ * Recorded events are read in index order of `[agentId+seq]` and imported packs are already in
+ * order, so the whole log needs no sort; a date range narrows by `at` first.
  */
 export async function exportNdjson(db: CopilotDb, range?: DateRange): Promise<{ parts: string[]; events: number }> {
-  const ranged = range && (range.fromMs != null || range.toMs != null);
-  let events: CopilotEvent[];
-  if (ranged) {
-    const [lower, upper] = indexBounds(range);
-    events = sortEvents((await db.events.where('at').between(lower, upper, true, true).toArray()).filter((e) => inRange(e.at, range)));
-  } else {
-    events = await db.events.orderBy('[agentId+seq]').toArray();
-  }
-  const parts: string[] = [];
   const CHUNK = 2000;
+  const ranged = range && (range.fromMs != null || range.toMs != null);
+  if (!ranged) return exportParts(db, CHUNK);
+  const [lower, upper] = indexBounds(range);
+  const local = await db.events.where('at').between(lower, upper, true, true).toArray();
+  const packs = await packsOverlapping(db, range.fromMs ?? null, range.toMs ?? null);
+  const events = sortEvents([...local, ...packs.flatMap(eventsOfPack)].filter((e) => inRange(e.at, range)));
+  const parts: string[] = [];
   for (let i = 0; i < events.length; i += CHUNK) {
     let chunk = '';
     for (const e of events.slice(i, i + CHUNK)) chunk += `${eventLine(e)}\n`;

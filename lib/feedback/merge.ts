@@ -1,7 +1,7 @@
-import Dexie from 'dexie';
 import type { CopilotDb } from '../db';
+import { idsOfPack, packedEventsOfDrafts, packEvents } from './event-store';
 import { CopilotEventSchema, EVENT_SCHEMA_VERSION, type CopilotEvent } from './events';
-import { putOutcomeRows, recordsOf } from './outcome-rows';
+import { recordsOf, replaceOutcomeRows } from './outcome-rows';
 import { summarizeAll } from './outcomes';
 import { EventStorageFullError, isQuotaError } from './storage-errors';
 
@@ -126,32 +126,35 @@ export interface ImportResult {
 }
 
 /**
- * Import files into the database in one transaction: new events are added, the outcome rows of
- * every draft they touch are recomputed from all of that draft's events, and each imported agent's
- * sequence counter is moved past its highest imported `seq`, so an event recorded later under the
- * same agent id never collides with an imported one.
+ * Import files into the database in one transaction. New events are stored packed (`eventPacks`,
+ * see db.ts), since one IndexedDB record per event would take seconds for a team's month; an
+ * event whose id is already stored, recorded or imported, is a duplicate. The outcome rows of
+ * every draft the new events touch are recomputed from all of that draft's events (packed rows
+ * only for drafts known just from imports), and each imported agent's sequence counter is moved
+ * past its highest imported `seq`, so an event recorded later under the same agent id never
+ * collides with an imported one.
  */
 export async function importEventFiles(db: CopilotDb, files: readonly ImportFile[]): Promise<ImportResult> {
   const parsed = parseEventFiles(files);
   const base = { files: files.length, lines: parsed.lines, problems: parsed.problems, refused: parsed.refused };
   try {
-    return await db.transaction('rw', db.events, db.outcomes, db.meta, async () => {
-      // An event already stored belongs to the same draft, so the draft's stored events show it.
-      const drafts = new Set(parsed.events.map((e) => e.draftId));
-      const before = parsed.events.length > 0 ? await db.events.where('draftId').anyOf([...drafts]).toArray() : [];
-      const stored = new Set(before.map((e) => e.id));
-      let fresh = parsed.events.filter((e) => !stored.has(e.id));
-      try {
-        await db.events.bulkAdd(fresh);
-      } catch (error) {
-        // The same id under another draft (an edited file): still the same event, so a duplicate.
-        if (!(error instanceof Dexie.BulkError) || !error.failures.every((f) => f.name === 'ConstraintError')) throw error;
-        const failed = new Set(Object.keys(error.failuresByPos).map(Number));
-        fresh = fresh.filter((_, i) => !failed.has(i));
-      }
+    return await db.transaction('rw', [db.events, db.eventPacks, db.outcomes, db.meta], async () => {
+      if (parsed.events.length === 0) return { ...base, imported: 0, duplicates: parsed.duplicates, error: null };
+      // Every stored id, recorded or imported: the same id under another draft (an edited file) is still the same event.
+      const stored = new Set(await db.events.toCollection().primaryKeys());
+      const packs = await db.eventPacks.toArray();
+      for (const pack of packs) for (const id of idsOfPack(pack)) stored.add(id);
+      const fresh = parsed.events.filter((e) => !stored.has(e.id));
       const duplicates = parsed.duplicates + (parsed.events.length - fresh.length);
       if (fresh.length === 0) return { ...base, imported: 0, duplicates, error: null };
-      await putOutcomeRows(db, recordsOf(summarizeAll([...before, ...fresh])), before.map((e) => e.draftId));
+      // The touched drafts' events already stored, so their rows are recomputed from all of them.
+      const drafts = new Set(fresh.map((e) => e.draftId));
+      const local = await db.events.where('draftId').anyOf([...drafts]).toArray();
+      const before = [...local, ...packedEventsOfDrafts(packs, drafts)];
+      await db.eventPacks.bulkAdd(packEvents(fresh));
+      const localDrafts = new Set(local.map((e) => e.draftId));
+      const previous = before.length ? recordsOf(summarizeAll(before)) : [];
+      await replaceOutcomeRows(db, previous, recordsOf(summarizeAll([...before, ...fresh])), localDrafts, localDrafts);
       const maxSeq = new Map<string, number>();
       for (const e of fresh) maxSeq.set(e.agentId, Math.max(maxSeq.get(e.agentId) ?? -1, e.seq));
       for (const [agentId, seq] of maxSeq) {

@@ -1,5 +1,6 @@
 import type { CopilotDb, OutcomeRecord } from '../db';
 import type { CopilotEvent } from './events';
+import { allEvents, eventsOfDrafts, hasPackedEvents } from './event-store';
 import {
   applyToDraft,
   applyToShadow,
@@ -21,8 +22,10 @@ import {
  * IndexedDB costs about as much per record as per kilobyte, so reading 30,000 per-draft rows takes
  * half a second. The same rows are therefore also kept packed, one `meta` record per UTC day and
  * agent (`opack:<day>:<agentId>` → `{ [draftId]: OutcomeValue }`), written in the same
- * transactions; the stats page reads the packs (a few hundred records) and the per-draft table
- * stays the indexed source for single drafts.
+ * transactions; the stats page reads the packs (a few hundred records). A draft with events
+ * recorded here (the `events` table) also has a per-draft record, which the recorder updates
+ * event by event; a draft known only from imported events (`eventPacks`) has its packed row only,
+ * so an import writes a few hundred records rather than one per draft.
  */
 export type OutcomeValue = { kind: 'shown'; draft: DraftSummary } | { kind: 'shadow'; shadow: ShadowSummary };
 
@@ -62,11 +65,20 @@ export function outcomeValueOf(record: OutcomeRecord): OutcomeValue | null {
 
 /**
  * Bring one draft's row up to date with an event that was just stored, inside the caller's
- * transaction (which must include `outcomes`). Events of one agent arrive in `seq` order, so this
- * gives the same row as replaying all of the draft's events.
+ * transaction (which must include `outcomes`, `eventPacks` and `meta`). Events of one agent arrive
+ * in `seq` order, so this gives the same row as replaying all of the draft's events. A draft known
+ * so far only from imported events has no per-draft record: its row is rebuilt from all its events.
  */
 export async function applyEventToRows(db: CopilotDb, event: CopilotEvent): Promise<void> {
   const record = await db.outcomes.get(event.draftId);
+  if (!record && (await hasPackedEvents(db, event.draftId))) {
+    const { local, packed } = await eventsOfDrafts(db, [event.draftId]);
+    const previous = recordsOf(summarizeAll([...packed, ...local.filter((e) => e.id !== event.id)]));
+    const rows = recordsOf(summarizeAll([...packed, ...local]));
+    await db.outcomes.bulkPut(rows);
+    await updatePacks(db, previous, rows);
+    return;
+  }
   const current = record ? outcomeValueOf(record) : null;
   const write = async (value: OutcomeValue) => {
     const next = outcomeRecord(value);
@@ -271,47 +283,55 @@ export function recordsOf(summaries: Summaries): OutcomeRecord[] {
 }
 
 /**
- * Recompute the rows of some drafts from their stored events (after an import or a retention
- * delete), inside the caller's transaction (`events` and `outcomes`). A draft with no events left
- * loses its row.
+ * Replace the rows of some drafts after their events changed, inside the caller's transaction
+ * (`outcomes` and `meta`): `previous` are the rows before the change (where their packed copies
+ * are), `rows` the rows now. Per-draft records are kept for the drafts in `local` (those with
+ * events in the `events` table) and dropped for the rest of `hadRecord`.
  */
-export async function rebuildOutcomeRows(db: CopilotDb, draftIds: Iterable<string>): Promise<void> {
-  const ids = [...new Set(draftIds)];
-  if (ids.length === 0) return;
-  const events = await db.events.where('draftId').anyOf(ids).toArray();
-  const old = (await db.outcomes.bulkGet(ids)).filter((r): r is OutcomeRecord => r !== undefined);
-  const rows = recordsOf(summarizeAll(events));
-  const kept = new Set(rows.map((r) => r.draftId));
-  await db.outcomes.bulkDelete(ids.filter((id) => !kept.has(id)));
-  await db.outcomes.bulkPut(rows);
-  await updatePacks(db, old, rows);
+export async function replaceOutcomeRows(
+  db: CopilotDb,
+  previous: readonly OutcomeRecord[],
+  rows: readonly OutcomeRecord[],
+  local: ReadonlySet<string>,
+  hadRecord: Iterable<string>,
+): Promise<void> {
+  const candidates = [...new Set(hadRecord)];
+  const old = candidates.length ? (await db.outcomes.bulkGet(candidates)).filter((r): r is OutcomeRecord => r !== undefined) : [];
+  const perDraft = rows.filter((r) => local.has(r.draftId));
+  const kept = new Set(perDraft.map((r) => r.draftId));
+  await db.outcomes.bulkDelete(old.filter((r) => !kept.has(r.draftId)).map((r) => r.draftId));
+  await db.outcomes.bulkPut(perDraft);
+  await updatePacks(db, [...old, ...previous], rows);
 }
 
 /**
- * Write freshly computed rows (an import), replacing any earlier row of the same drafts, packs
- * included. `existing` names the drafts that may already have a row (those with stored events).
+ * Recompute the rows of some drafts from all their stored events, recorded and imported, inside
+ * the caller's transaction (`events`, `eventPacks`, `outcomes`, `meta`). `previous` are the drafts'
+ * rows before their events changed (needed for drafts known only from imports, which have no
+ * per-draft record saying where their packed row is). A draft with no events left loses its row.
  */
-export async function putOutcomeRows(db: CopilotDb, rows: readonly OutcomeRecord[], existing: Iterable<string>): Promise<void> {
-  const ids = [...new Set(existing)];
-  const old = ids.length ? (await db.outcomes.bulkGet(ids)).filter((r): r is OutcomeRecord => r !== undefined) : [];
-  await db.outcomes.bulkPut(rows);
-  await updatePacks(db, old, rows);
+export async function rebuildOutcomeRows(db: CopilotDb, draftIds: Iterable<string>, previous: readonly OutcomeRecord[] = []): Promise<void> {
+  const ids = [...new Set(draftIds)];
+  if (ids.length === 0) return;
+  const { local, packed } = await eventsOfDrafts(db, ids);
+  const rows = recordsOf(summarizeAll([...local, ...packed]));
+  await replaceOutcomeRows(db, previous, rows, new Set(local.map((e) => e.draftId)), ids);
 }
 
 /**
  * Rows for events recorded before rows existed (a database from an older build): rebuilt once from
- * all events, then kept up to date by the recorder. Safe to call on every start.
+ * all events, then kept up to date by the recorder and imports. Safe to call on every start.
  */
 export async function ensureOutcomeRows(db: CopilotDb): Promise<void> {
   const built = await db.meta.get(ROWS_BUILT_KEY);
   if (built?.value === OUTCOME_ROWS_VERSION) return;
-  await db.transaction('rw', db.events, db.outcomes, db.meta, async () => {
+  await db.transaction('rw', [db.events, db.eventPacks, db.outcomes, db.meta], async () => {
     const again = await db.meta.get(ROWS_BUILT_KEY);
     if (again?.value === OUTCOME_ROWS_VERSION) return;
-    const events = await db.events.toArray();
-    const rows = recordsOf(summarizeAll(events));
+    const rows = recordsOf(summarizeAll(await allEvents(db)));
+    const local = new Set(await db.events.orderBy('draftId').uniqueKeys());
     await db.outcomes.clear();
-    await db.outcomes.bulkPut(rows);
+    await db.outcomes.bulkPut(rows.filter((r) => local.has(r.draftId)));
     await rewriteAllPacks(db, rows);
     await db.meta.put({ key: ROWS_BUILT_KEY, value: OUTCOME_ROWS_VERSION });
   });

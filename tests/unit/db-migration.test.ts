@@ -2,7 +2,11 @@ import Dexie from 'dexie';
 import { afterEach, describe, expect, it } from 'vitest';
 import { CopilotDb } from '../../lib/db';
 import { CopilotEventSchema } from '../../lib/feedback/events';
+import { exportNdjson } from '../../lib/feedback/export';
+import { importEventFiles } from '../../lib/feedback/merge';
+import { ensureOutcomeRows, readOutcomeRows } from '../../lib/feedback/outcome-rows';
 import { eventsOfAgent, eventsOfTicket, recordEvent } from '../../lib/feedback/recorder';
+import { computeStats, statsFromSummaries } from '../../lib/feedback/stats';
 
 /** Events as version 1 of the extension wrote them: no pilotId, cohort or variant fields. */
 const V1_EVENTS = [
@@ -119,8 +123,8 @@ describe('upgrading a version-1 database', () => {
   it('opens at the current version', async () => {
     const db = openCurrent(await createV1Database());
     await db.open();
-    expect(db.verno).toBe(3);
-    expect(db.tables.map((t) => t.name).sort()).toEqual(['drafts', 'embeddings', 'events', 'kbChunks', 'kbDocs', 'meta', 'modelCache', 'outcomes']);
+    expect(db.verno).toBe(4);
+    expect(db.tables.map((t) => t.name).sort()).toEqual(['drafts', 'embeddings', 'eventPacks', 'events', 'kbChunks', 'kbDocs', 'meta', 'modelCache', 'outcomes']);
   });
 
   it('keeps every event: same ids, seqs, types, times and payloads', async () => {
@@ -223,5 +227,65 @@ describe('upgrading a version-1 database', () => {
     const db = openCurrent(name);
     expect(await db.events.count()).toBe(0);
     expect((await recordEvent(db, { type: 'inserted', draftId: 'd', ticketKey: 'k', helpdesk: 'h', pilotId: null, cohort: null, variant: null, payload: {} }, { agentId: 'a' })).seq).toBe(0);
+  });
+});
+
+const V3_EVENTS = V1_EVENTS.map((e) => CopilotEventSchema.parse({ pilotId: null, cohort: null, variant: null, ...e }));
+
+/** A database with version 3's schema, its events (as v2 upgraded them), a counter and a draft; `fill` adds more. */
+async function createV3Database(fill?: (v3: Dexie) => Promise<void>): Promise<string> {
+  const name = `test-${crypto.randomUUID()}`;
+  names.push(name);
+  const v3 = new Dexie(name);
+  v3.version(1).stores({ events: 'id, [agentId+seq], draftId, ticketKey', meta: 'key' });
+  v3.version(2).stores({ events: 'id, [agentId+seq], draftId, ticketKey, at', drafts: 'draftId, ticketKey, createdAt', kbDocs: 'id, kind', kbChunks: 'chunkId, docId', meta: 'key' });
+  v3.version(3).stores({ embeddings: 'key, model, chunkId', modelCache: 'key, createdAt', outcomes: 'draftId, shownAt, agentId' });
+  await v3.open();
+  await v3.table('events').bulkAdd(V3_EVENTS);
+  await v3.table('meta').put({ key: 'seq:agent-a', value: 3 });
+  await v3.table('drafts').put({ draftId: 'd-1', ticketKey: 'tidydesk:1001', createdAt: 1 });
+  await fill?.(v3);
+  v3.close();
+  return name;
+}
+
+describe('upgrading a version-3 database to version 4', () => {
+  it('keeps events, outcome rows, packed rows, drafts and counters, and adds an empty eventPacks table', async () => {
+    const outcome = { draftId: 'd-1', agentId: 'agent-a', shownAt: '2025-01-10T08:00:00.000Z', value: { kind: 'shown', draft: { draftId: 'd-1' } } };
+    const name = await createV3Database(async (v3) => {
+      await v3.table('outcomes').put(outcome);
+      await v3.table('meta').bulkPut([
+        { key: 'opack:2025-01-10:agent-a', value: '{}' },
+        { key: 'outcomes:built', value: 1 },
+      ]);
+    });
+    const db = openCurrent(name);
+    await db.open();
+    expect(db.verno).toBe(4);
+    expect(await db.events.toArray()).toEqual(V3_EVENTS);
+    expect(await db.outcomes.toArray()).toEqual([outcome]);
+    expect(await db.meta.get('opack:2025-01-10:agent-a')).toEqual({ key: 'opack:2025-01-10:agent-a', value: '{}' });
+    expect(await db.meta.get('seq:agent-a')).toEqual({ key: 'seq:agent-a', value: 3 });
+    expect(await db.drafts.get('d-1')).toEqual({ draftId: 'd-1', ticketKey: 'tidydesk:1001', createdAt: 1 });
+    expect(await db.eventPacks.count()).toBe(0);
+  });
+
+  it('then imports into packs next to the recorded events: exports, agent lists and numbers cover both', async () => {
+    const db = openCurrent(await createV3Database());
+    await ensureOutcomeRows(db);
+    const imported = [
+      { ...V1_EVENTS[4], id: 'imp-0', agentId: 'agent-c', seq: 0, draftId: 'd-c1' },
+      { ...V1_EVENTS[0], id: 'imp-1', agentId: 'agent-a', seq: 7, draftId: 'd-a7' },
+    ].map((e) => CopilotEventSchema.parse({ pilotId: null, cohort: null, variant: null, ...e }));
+    const text = imported.map((e) => JSON.stringify(e)).join('\n');
+    expect(await importEventFiles(db, [{ name: 'more.ndjson', text }])).toMatchObject({ imported: 2, duplicates: 0, error: null });
+    expect(await db.events.count()).toBe(V1_EVENTS.length);
+    expect(await db.eventPacks.count()).toBe(2);
+    expect((await eventsOfAgent(db, 'agent-a')).map((e) => e.id)).toEqual(['v1-0', 'v1-1', 'v1-2', 'v1-3', 'imp-1']);
+    const exported = (await exportNdjson(db)).parts.join('').trimEnd().split('\n').map((l) => (JSON.parse(l) as { id: string }).id);
+    expect(exported).toEqual(['v1-0', 'v1-1', 'v1-2', 'v1-3', 'imp-1', 'v1-4', 'v1-5', 'imp-0']);
+    const all = [...(await db.events.toArray()), ...imported];
+    const rows = await readOutcomeRows(db);
+    expect(statsFromSummaries(rows.drafts, rows.shadows)).toEqual(computeStats(all));
   });
 });

@@ -6,9 +6,10 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { CopilotDb } from '../../lib/db';
 import { CopilotEventSchema, type CopilotEvent } from '../../lib/feedback/events';
 import { CSV_COLUMNS, EVENT_FIELDS, draftsToCsv, eventLine, eventsToNdjson, exportCsv, exportFileName, exportNdjson } from '../../lib/feedback/export';
+import { allEvents, EVENTS_PER_PACK } from '../../lib/feedback/event-store';
 import { describeImport, importEventFiles, parseEventFiles, parseEventLine } from '../../lib/feedback/merge';
-import { readOutcomeRows } from '../../lib/feedback/outcome-rows';
-import { summarizeDrafts, type DraftSummary } from '../../lib/feedback/outcomes';
+import { ensureOutcomeRows, readOutcomeRows } from '../../lib/feedback/outcome-rows';
+import { summarizeAll, summarizeDrafts } from '../../lib/feedback/outcomes';
 import { computeStats, statsFromSummaries } from '../../lib/feedback/stats';
 
 const FIXTURE = resolve(dirname(fileURLToPath(import.meta.url)), '../fixtures/events/sequences.json');
@@ -111,7 +112,11 @@ describe('export → import → export', () => {
       const second = await exportAll(fresh);
       expect(second).toBe(first);
       const byId = (events: CopilotEvent[]) => [...events].sort((a, b) => (a.id < b.id ? -1 : 1));
-      expect(byId(await fresh.events.toArray())).toEqual(byId(pooled));
+      expect(byId(await allEvents(fresh))).toEqual(byId(pooled));
+      // Imported events are stored packed, with packed outcome rows only.
+      expect(await fresh.events.count()).toBe(0);
+      expect(await fresh.eventPacks.count()).toBeGreaterThan(0);
+      expect(await fresh.outcomes.count()).toBe(0);
       // The outcome rows written by the import give the numbers a full replay gives.
       const rows = await readOutcomeRows(fresh);
       expect(statsFromSummaries(rows.drafts, rows.shadows)).toEqual(computeStats(pooled));
@@ -137,7 +142,7 @@ describe('import and merge', () => {
     expect(result.imported).toBe(pooled.length);
     expect(result.duplicates).toBe(4);
     expect(result.lines).toBe(pooled.length + 4);
-    expect(await db.events.count()).toBe(pooled.length);
+    expect((await allEvents(db)).length).toBe(pooled.length);
     // Importing again adds nothing and counts every line as a duplicate.
     const again = await importEventFiles(db, [{ name: 'a.ndjson', text }]);
     expect(again).toMatchObject({ imported: 0, duplicates: pooled.length });
@@ -199,16 +204,77 @@ describe('import and merge', () => {
     const edited = { ...b, id: a.id, draftId: 'elsewhere' };
     const result = await importEventFiles(db, [{ name: 'second.ndjson', text: [eventLine(edited), eventLine(c)].join('\n') }]);
     expect(result).toMatchObject({ imported: 1, duplicates: 1, error: null });
-    expect((await db.events.toArray()).map((e) => e.id).sort()).toEqual([a.id, c.id].sort());
+    expect((await allEvents(db)).map((e) => e.id).sort()).toEqual([a.id, c.id].sort());
   });
 
-  it('keeps the packed rows the stats page reads equal to the per-draft outcome table', async () => {
+  it('stores the events as packs of one agent each and writes packed outcome rows only, equal to a full replay', async () => {
     await importEventFiles(db, [{ name: 'all.ndjson', text: eventsToNdjson(pooled) }]);
-    const table = await db.outcomes.toArray();
-    const packed = await readOutcomeRows(db);
-    const fromTable = table.map((r) => r.value).filter((v): v is { kind: 'shown'; draft: DraftSummary } => typeof v === 'object' && v !== null && 'draft' in v);
-    expect(packed.drafts.map((d) => d.draftId).sort()).toEqual(fromTable.map((v) => v.draft.draftId).sort());
-    expect(packed.drafts.length + packed.shadows.length).toBe(table.length);
+    const packs = await db.eventPacks.toArray();
+    expect(packs.reduce((n, p) => n + p.count, 0)).toBe(pooled.length);
+    expect(packs.length).toBe(new Set(pooled.map((e) => e.agentId)).size);
+    for (const p of packs) expect(p.events.split('\n').every((l) => (JSON.parse(l) as CopilotEvent).agentId === p.agentId)).toBe(true);
+    expect(await db.events.count()).toBe(0);
+    expect(await db.outcomes.count()).toBe(0);
+    const rows = await readOutcomeRows(db);
+    const replay = summarizeAll(pooled);
+    const byDraft = <T extends { draftId: string }>(list: Iterable<T>) => [...list].sort((a, b) => (a.draftId < b.draftId ? -1 : 1));
+    expect(byDraft(rows.drafts)).toEqual(byDraft(replay.drafts.values()));
+    expect(byDraft(rows.shadows)).toEqual(byDraft(replay.shadows.values()));
+  });
+
+  it('splits an agent’s events into packs of at most EVENTS_PER_PACK, in seq order', async () => {
+    const base = pooled[0];
+    if (!base) throw new Error('fixture too small');
+    const many = Array.from({ length: EVENTS_PER_PACK * 2 + 5 }, (_, i) => ({ ...base, id: `many-${i}`, seq: i, draftId: `many-d-${i % 7}` }));
+    await importEventFiles(db, [{ name: 'many.ndjson', text: eventsToNdjson([...many].reverse()) }]);
+    const packs = await db.eventPacks.orderBy('key').toArray();
+    expect(packs.map((p) => [p.firstSeq, p.lastSeq, p.count])).toEqual([
+      [0, EVENTS_PER_PACK - 1, EVENTS_PER_PACK],
+      [EVENTS_PER_PACK, EVENTS_PER_PACK * 2 - 1, EVENTS_PER_PACK],
+      [EVENTS_PER_PACK * 2, EVENTS_PER_PACK * 2 + 4, 5],
+    ]);
+    expect(await exportAll(db)).toBe(eventsToNdjson(many));
+  });
+
+  it('drops duplicates against recorded events and earlier imports alike: the same file twice adds nothing', async () => {
+    // Some events recorded here (the events table), the rest imported (packs).
+    const recorded = pooled.filter((_, i) => i % 3 === 0);
+    await db.events.bulkAdd(recorded);
+    await ensureOutcomeRows(db);
+    const first = await importEventFiles(db, [{ name: 'all.ndjson', text }]);
+    expect(first).toMatchObject({ imported: pooled.length - recorded.length, duplicates: recorded.length });
+    const again = await importEventFiles(db, [{ name: 'all.ndjson', text }]);
+    expect(again).toMatchObject({ imported: 0, duplicates: pooled.length, error: null });
+    expect(await db.events.count()).toBe(recorded.length);
+    expect((await db.eventPacks.toArray()).reduce((n, p) => n + p.count, 0)).toBe(pooled.length - recorded.length);
+    // Drafts with recorded events keep their per-draft rows; the numbers are those of every event.
+    expect((await db.outcomes.toArray()).every((r) => recorded.some((e) => e.draftId === r.draftId))).toBe(true);
+    const rows = await readOutcomeRows(db);
+    expect(statsFromSummaries(rows.drafts, rows.shadows)).toEqual(computeStats(pooled));
+    expect(await exportAll(db)).toBe(text);
+  });
+
+  it('exports recorded and imported events of interleaved seqs in (agentId, seq) order, and round-trips byte for byte', async () => {
+    const even = pooled.filter((e) => e.seq % 2 === 0);
+    const odd = pooled.filter((e) => e.seq % 2 === 1);
+    await importEventFiles(db, [{ name: 'even.ndjson', text: eventsToNdjson(even.filter((_, i) => i % 2 === 0)) }]);
+    await importEventFiles(db, [{ name: 'odd.ndjson', text: eventsToNdjson(odd) }]);
+    await db.events.bulkAdd(even.filter((_, i) => i % 2 === 1));
+    const first = await exportAll(db);
+    expect(first).toBe(text);
+    const fresh = new CopilotDb(`test-${crypto.randomUUID()}`);
+    await fresh.open();
+    try {
+      expect(await importEventFiles(fresh, [{ name: 'all.ndjson', text: first }])).toMatchObject({ imported: pooled.length, duplicates: 0 });
+      expect(await exportAll(fresh)).toBe(first);
+      // A date range reads packs too.
+      const range = { fromMs: Date.parse('2025-03-03T00:00:00Z'), toMs: Date.parse('2025-03-04T00:00:00Z') };
+      expect(await exportAll(fresh, range)).toBe(eventsToNdjson(pooled, range));
+      expect(await exportAll(db, range)).toBe(eventsToNdjson(pooled, range));
+    } finally {
+      fresh.close();
+      await fresh.delete();
+    }
   });
 
   it('moves each imported agent’s sequence counter past its highest seq', async () => {

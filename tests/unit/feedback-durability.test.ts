@@ -8,7 +8,8 @@ import { eventsToNdjson } from '../../lib/feedback/export';
 import { importEventFiles } from '../../lib/feedback/merge';
 import { ensureOutcomeRows, readOutcomeRows } from '../../lib/feedback/outcome-rows';
 import { sortEvents, summarizeAll } from '../../lib/feedback/outcomes';
-import { deleteEventsOlderThan, recordEvent } from '../../lib/feedback/recorder';
+import { allEvents } from '../../lib/feedback/event-store';
+import { countEventsOlderThan, deleteEventsOlderThan, eventsOfAgent, eventsOfTicket, recordEvent } from '../../lib/feedback/recorder';
 import { computeStats, statsFromSummaries } from '../../lib/feedback/stats';
 import { EventStorageFullError, isQuotaError } from '../../lib/feedback/storage-errors';
 
@@ -95,6 +96,43 @@ describe('outcome rows kept with every event', () => {
   });
 });
 
+describe('imported drafts', () => {
+  it('a new event recorded here on an imported draft updates its row (rebuilt from all its events)', async () => {
+    const s = sequences.find((x) => x.name === 'regenerated-then-accepted');
+    if (!s) throw new Error('fixture missing');
+    const ordered = sortEvents(s.events);
+    const agentId = ordered[0]?.agentId ?? '';
+    // Export of another profile of the same agent, up to before the last event, imported here.
+    const head = ordered.slice(0, -1);
+    const last = ordered.at(-1);
+    if (!last) throw new Error('fixture empty');
+    await importEventFiles(db, [{ name: 'mine.ndjson', text: eventsToNdjson(head) }]);
+    expect(await db.outcomes.count()).toBe(0);
+    const recorded = await recordEvent(db, asNew(last), { agentId, now: new Date(last.at), newId: () => last.id });
+    expect(recorded.seq).toBe(last.seq);
+    const rows = await readOutcomeRows(db);
+    expect(statsFromSummaries(rows.drafts, rows.shadows)).toEqual(computeStats(s.events));
+    expect(await db.outcomes.get(last.draftId)).toBeDefined();
+    // …and the next one goes through the per-draft row as usual.
+    const rating = await recordEvent(db, { ...asNew(last), type: 'rated', payload: { thumb: 'up', reasons: [] } } as NewEvent, { agentId, now: new Date(last.at) });
+    const after = await readOutcomeRows(db);
+    expect(statsFromSummaries(after.drafts, after.shadows)).toEqual(computeStats([...s.events, rating]));
+    // The agent's and the ticket's events cover both stores.
+    expect((await eventsOfAgent(db, agentId)).map((e) => e.id)).toEqual([...ordered.map((e) => e.id), rating.id]);
+    expect((await eventsOfTicket(db, last.ticketKey)).map((e) => e.id)).toEqual(sortEvents([...s.events, rating].filter((e) => e.ticketKey === last.ticketKey)).map((e) => e.id));
+  });
+
+  it('rebuilds rows of imported drafts once with the rest', async () => {
+    await importEventFiles(db, [{ name: 'all.ndjson', text: eventsToNdjson(sequences.flatMap((x) => x.events.map((e) => ({ ...e, id: `${x.name}/${e.id}`, agentId: `${x.name}/${e.agentId}`, draftId: `${x.name}/${e.draftId}` })))) }]);
+    const before = await readOutcomeRows(db);
+    await db.meta.delete('outcomes:built');
+    await db.meta.where('key').startsWith('opack:').delete();
+    await ensureOutcomeRows(db);
+    expect(await readOutcomeRows(db)).toEqual(before);
+    expect(await db.outcomes.count()).toBe(0);
+  });
+});
+
 describe('a full storage quota', () => {
   it('throws a typed error the UI can show, and keeps every older event, counter and row', async () => {
     const s = sequences.find((x) => x.name === 'mixed-day');
@@ -131,6 +169,8 @@ describe('a full storage quota', () => {
     expect(result.error).toMatch(/^This import could not be recorded because the browser's storage for Ticket Copilot is full/);
     vi.restoreAllMocks();
     expect(await db.events.count()).toBe(0);
+    expect(await db.eventPacks.count()).toBe(0);
+    expect(await db.meta.count()).toBe(0);
   });
 
   it.each([
@@ -165,6 +205,33 @@ describe('retention', () => {
     const rows = await readOutcomeRows(db);
     expect(statsFromSummaries(rows.drafts, rows.shadows)).toEqual(computeStats(await db.events.toArray()));
     expect(await db.meta.get('seq:agent-a')).toEqual(counter);
+  });
+
+  it('deletes imported (packed) events older than N days next to recorded ones, and rebuilds the drafts they touched', async () => {
+    const s = sequences.find((x) => x.name === 'mixed-day');
+    if (!s) throw new Error('fixture missing');
+    const now = new Date('2025-04-01T12:00:00Z');
+    const ordered = sortEvents(s.events);
+    const dated = ordered.map((e, i) => ({ ...e, at: new Date(now.getTime() - (ordered.length - 1 - i) * 86_400_000).toISOString() }));
+    // Another agent's copy of the day, imported (packed), and this agent's events recorded here.
+    const imported = dated.map((e) => ({ ...e, id: `imp-${e.id}`, agentId: `imp-${e.agentId}`, draftId: `imp-${e.draftId}` }));
+    await recordAll(db, dated);
+    await importEventFiles(db, [{ name: 'imp.ndjson', text: eventsToNdjson(imported) }]);
+    const kept = [...dated, ...imported].filter((e) => Date.parse(e.at) >= now.getTime() - 10 * 86_400_000);
+    const expected = dated.length * 2 - kept.length;
+    expect((await countEventsOlderThan(db, 10, now)).deleted).toBe(expected);
+    const result = await deleteEventsOlderThan(db, 10, now);
+    expect(result.deleted).toBe(expected);
+    expect((await allEvents(db)).map((e) => e.id).sort()).toEqual(kept.map((e) => e.id).sort());
+    expect((await db.eventPacks.toArray()).reduce((n, p) => n + p.count, 0)).toBe(kept.filter((e) => e.id.startsWith('imp-')).length);
+    expect((await db.eventPacks.toArray()).every((p) => p.minAtMs >= now.getTime() - 10 * 86_400_000)).toBe(true);
+    const rows = await readOutcomeRows(db);
+    expect(statsFromSummaries(rows.drafts, rows.shadows)).toEqual(computeStats(kept));
+    expect((await countEventsOlderThan(db, 10, now)).deleted).toBe(0);
+    // Everything older than a day goes, packs included.
+    await deleteEventsOlderThan(db, 1, new Date('2025-06-01T00:00:00Z'));
+    expect(await db.eventPacks.count()).toBe(0);
+    expect(await readOutcomeRows(db)).toEqual({ drafts: [], shadows: [] });
   });
 
   it('refuses fewer than one day', async () => {
