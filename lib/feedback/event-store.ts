@@ -12,7 +12,18 @@ import { sortEvents } from './outcomes';
 /** Top-level fields of an exported event, in the order they are written. */
 export const EVENT_FIELDS = ['schema', 'id', 'agentId', 'seq', 'at', 'type', 'draftId', 'ticketKey', 'helpdesk', 'pilotId', 'cohort', 'variant', 'payload'] as const;
 
-/** One NDJSON line (without the newline): the fields in a fixed order, the payload as stored. */
+/**
+ * The payload as it may leave this browser. The reply a `sent` event keeps (`text`) is the agent's
+ * words to a customer, often with the customer's personal data in them: it stays in this browser
+ * and is never written to an export (nor to the packs an import stores).
+ */
+function exportablePayload(e: CopilotEvent): CopilotEvent['payload'] {
+  if (e.type !== 'sent' || !('text' in e.payload)) return e.payload;
+  const { text: _reply, ...rest } = e.payload;
+  return rest;
+}
+
+/** One NDJSON line (without the newline): the fields in a fixed order, the payload as stored (minus any reply text). */
 export function eventLine(e: CopilotEvent): string {
   return JSON.stringify({
     schema: e.schema,
@@ -27,7 +38,7 @@ export function eventLine(e: CopilotEvent): string {
     pilotId: e.pilotId,
     cohort: e.cohort,
     variant: e.variant,
-    payload: e.payload,
+    payload: exportablePayload(e),
   });
 }
 

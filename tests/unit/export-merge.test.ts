@@ -57,6 +57,17 @@ describe('NDJSON export', () => {
     expect(JSON.parse(eventLine(extended)).payload.addedLater).toEqual({ x: 1 });
   });
 
+  it('never writes the reply text a sent event keeps in this browser', async () => {
+    const sent = pooled.find((e) => e.type === 'sent');
+    if (!sent || sent.type !== 'sent') throw new Error('fixture has no sent event');
+    const withText: CopilotEvent = { ...sent, payload: { ...sent.payload, text: 'Hi Dana, your refund to dana@example.com is on its way.' } };
+    await db.events.add(withText);
+    const exported = await exportAll(db);
+    expect(exported).not.toContain('dana@example.com');
+    expect(JSON.parse(exported.trim())).toMatchObject({ id: sent.id, payload: { used: sent.payload.used, editRatio: sent.payload.editRatio } });
+    expect((await db.events.get(sent.id))?.payload).toMatchObject({ text: expect.stringContaining('refund') });
+  });
+
   it('exports a date range, from inclusive and to exclusive, from the database', async () => {
     await db.events.bulkAdd(pooled);
     const all = await exportNdjson(db);
