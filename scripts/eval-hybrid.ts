@@ -14,16 +14,15 @@
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import { buildRetriever } from '../lib/kb/build';
-import { parseKbJsonl } from '../lib/kb/jsonl';
 import { embeddingText } from '../lib/kb/embedding-store';
-import { parseQueriesJsonl, scoreRankings, type RetrievalMetrics } from '../lib/eval/retrieval-metrics';
+import { scoreRankings, type RetrievalMetrics } from '../lib/eval/retrieval-metrics';
 import { percentile } from '../lib/feedback/stats';
 import { guessLanguage } from '../lib/text/language';
 import { ProviderSettingsSchema } from '../lib/drafting/provider-settings';
 import { createEmbedder, EmbeddingError } from '../lib/retrieval/embeddings';
 import { VectorIndex } from '../lib/retrieval/vector-index';
 import type { HybridFusionOptions } from '../lib/retrieval/fusion';
-import { fail, readText } from './cli';
+import { fail, readKbAndQueries } from './cli';
 
 const USAGE = [
   'Usage: npm run eval -- retrieval --hybrid --kb KB.jsonl --queries Q.jsonl [--k 10] [--json]',
@@ -89,12 +88,7 @@ export async function hybridRetrievalEval(argv: string[]): Promise<void> {
     );
   }
 
-  const kb = parseKbJsonl(readText(values.kb, 'knowledge base'));
-  for (const e of kb.errors) console.error(`${values.kb}:${e.line}: ${e.message} (line skipped)`);
-  if (kb.docs.length === 0) fail(`${values.kb} has no valid documents.`);
-  const parsed = parseQueriesJsonl(readText(values.queries, 'queries'));
-  for (const e of parsed.errors) console.error(`${values.queries}:${e.line}: ${e.message} (line skipped)`);
-  if (parsed.queries.length === 0) fail(`${values.queries} has no valid queries.`);
+  const { docs, queries: evalQueries } = readKbAndQueries(values.kb, values.queries);
 
   let server: { baseUrl: string; close(): Promise<void> } | null = null;
   if (testServer) {
@@ -118,8 +112,8 @@ export async function hybridRetrievalEval(argv: string[]): Promise<void> {
   const label = testServer ? "the test server's hashing embedder (not a semantic model)" : `${model} at ${new URL(baseUrl).host}`;
 
   try {
-    const { retriever, chunks } = buildRetriever(kb.docs);
-    const queries = parsed.queries.map((q) => ({ ...q, language: guessLanguage(q.query) ?? 'en' }));
+    const { retriever, chunks } = buildRetriever(docs);
+    const queries = evalQueries.map((q) => ({ ...q, language: guessLanguage(q.query) ?? 'en' }));
     const t0 = performance.now();
     const chunkVectors = await embedder.embed(chunks.map(embeddingText));
     const embedChunksMs = performance.now() - t0;
@@ -153,7 +147,7 @@ export async function hybridRetrievalEval(argv: string[]): Promise<void> {
       embedder: { label, model, dims: index.dims, testServer },
       fusion,
       queries: queries.length,
-      docs: kb.docs.length,
+      docs: docs.length,
       chunks: chunks.length,
       embedChunksMs: Math.round(embedChunksMs),
       embedQueriesMs: Math.round(embedQueriesMs),

@@ -8,7 +8,7 @@ import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import { buildRetriever } from '../lib/kb/build';
 import { parseKbJsonl } from '../lib/kb/jsonl';
-import { parseQueriesJsonl, scoreRankings } from '../lib/eval/retrieval-metrics';
+import { scoreRankings } from '../lib/eval/retrieval-metrics';
 import { percentile } from '../lib/feedback/stats';
 import { guessLanguage } from '../lib/text/language';
 import { runPipeline } from '../lib/copilot/pipeline';
@@ -17,7 +17,7 @@ import { parseTicketLines, ticketFromLine } from '../lib/eval/ticket-lines';
 import { hybridRetrievalEval } from './eval-hybrid';
 import { evalLock, evalSet, LOCK_USAGE, SET_USAGE } from './eval-set';
 import { DRIFT_USAGE, evalDrift } from './eval-drift';
-import { fail, readText } from './cli';
+import { fail, readKbAndQueries, readText } from './cli';
 
 
 function retrieval(argv: string[]): void {
@@ -34,19 +34,14 @@ function retrieval(argv: string[]): void {
   const k = Number(values.k);
   if (!Number.isInteger(k) || k < 1) fail(`--k must be a whole number of at least 1, not "${values.k}".`);
 
-  const kb = parseKbJsonl(readText(values.kb, 'knowledge base'));
-  for (const e of kb.errors) console.error(`${values.kb}:${e.line}: ${e.message} (line skipped)`);
-  if (kb.docs.length === 0) fail(`${values.kb} has no valid documents.`);
-  const parsed = parseQueriesJsonl(readText(values.queries, 'queries'));
-  for (const e of parsed.errors) console.error(`${values.queries}:${e.line}: ${e.message} (line skipped)`);
-  if (parsed.queries.length === 0) fail(`${values.queries} has no valid queries.`);
+  const { docs, queries: evalQueries } = readKbAndQueries(values.kb, values.queries);
 
   const t0 = performance.now();
-  const { retriever, chunks } = buildRetriever(kb.docs);
+  const { retriever, chunks } = buildRetriever(docs);
   const buildMs = performance.now() - t0;
 
   const times: number[] = [];
-  const rankings = parsed.queries.map((q) => {
+  const rankings = evalQueries.map((q) => {
     const language = guessLanguage(q.query) ?? 'en';
     const start = performance.now();
     const ranked = retriever.rankDocuments({ text: q.query, language }, Math.max(k, 10)).map((d) => d.docId);
@@ -56,7 +51,7 @@ function retrieval(argv: string[]): void {
   const metrics = scoreRankings(rankings);
   const result = {
     ...metrics,
-    docs: kb.docs.length,
+    docs: docs.length,
     chunks: chunks.length,
     buildMs: Math.round(buildMs * 10) / 10,
     p50Ms: Math.round((percentile(times, 50) ?? 0) * 1000) / 1000,

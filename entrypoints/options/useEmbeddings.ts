@@ -4,19 +4,10 @@ import type { EmbeddingsSectionProps } from '../../components/EmbeddingsSection'
 import { embeddingStatus } from '../../lib/kb/embedding-store';
 import { EMBED_PORT_NAME, EmbedPortPush, EmbeddingsSaveReply, ProviderGetReply, type EmbedPortRequest, type EmbeddingsSaveRequest, type ProviderRequest } from '../../lib/messages';
 import { db } from '../../lib/platform/database';
-import { sitePattern } from '../../lib/sites/hosted';
+import { endpointPattern } from '../../lib/sites/hosted';
 
 function describeError(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
-}
-
-function patternOf(baseUrl: string): string | null {
-  if (!/^https?:\/\//i.test(baseUrl.trim()) || /[{}]/.test(baseUrl)) return null;
-  try {
-    return sitePattern(baseUrl);
-  } catch {
-    return null;
-  }
 }
 
 /**
@@ -75,7 +66,7 @@ export function useEmbeddings(): EmbeddingsSectionProps {
     };
   }, [savedModel, refresh]);
 
-  const pattern = patternOf(baseUrl);
+  const pattern = endpointPattern(baseUrl);
   useEffect(() => {
     if (!pattern) return;
     let live = true;

@@ -3,7 +3,7 @@ import { browser } from 'wxt/browser';
 import type { ProviderForm, ProviderTextField } from '../../components/ProviderSection';
 import { presetDefaults, type ProviderPreset } from '../../lib/drafting/provider-settings';
 import { ProviderGetReply, ProviderResultReply, type ProviderRequest, type PublicProviderSettings } from '../../lib/messages';
-import { sitePattern } from '../../lib/sites/hosted';
+import { endpointPattern } from '../../lib/sites/hosted';
 import { readManagedStorage, watchManagedStorage } from '../../lib/platform/pilot-store';
 
 const PROVIDER_FIELDS = ['preset', 'baseUrl', 'model', 'apiVersion', 'temperature', 'maxTokens', 'timeoutMs', 'priceInPerMillion', 'priceOutPerMillion', 'draftMode', 'monthlyCapUsd', 'outputMode'];
@@ -79,16 +79,6 @@ function settingsOf(form: ProviderForm, hidden: Hidden): Record<string, unknown>
   return Object.fromEntries(entries.filter(([, v]) => v !== undefined));
 }
 
-/** The permission pattern of the base URL's site, or null when it is not a usable address yet. */
-function patternOf(baseUrl: string): string | null {
-  if (!/^https?:\/\//i.test(baseUrl.trim()) || /[{}]/.test(baseUrl)) return null;
-  try {
-    return sitePattern(baseUrl);
-  } catch {
-    return null;
-  }
-}
-
 function describeError(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
@@ -144,7 +134,7 @@ export function useProvider() {
     };
   }, []);
 
-  const pattern = useMemo(() => patternOf(form.baseUrl), [form.baseUrl]);
+  const pattern = useMemo(() => endpointPattern(form.baseUrl), [form.baseUrl]);
   useEffect(() => {
     if (!pattern) return;
     let live = true;

@@ -52,3 +52,16 @@ export function helpdeskOrigins(granted: readonly string[]): string[] {
   const skip = new Set([...LOOPBACK_ORIGINS, 'https://*/*', 'http://*/*', '<all_urls>', '*://*/*']);
   return [...new Set(granted.filter((o) => /^https?:\/\//.test(o) && !skip.has(o)))].sort();
 }
+
+/**
+ * The permission pattern of a model server's base URL, or null while it is not a usable address
+ * (no http(s) scheme yet, or Azure's `{resource}` still in it).
+ */
+export function endpointPattern(baseUrl: string): string | null {
+  if (!/^https?:\/\//i.test(baseUrl.trim()) || /[{}]/.test(baseUrl)) return null;
+  try {
+    return sitePattern(baseUrl);
+  } catch {
+    return null;
+  }
+}
