@@ -172,4 +172,19 @@ describe('model drafts in the side panel', () => {
     expect(await panel.getByTestId('draft-meta').textContent()).toContain('Template draft');
     expect(await panel.getByTestId('outbound-preview').getAttribute('data-sent')).toBe('false');
   });
+
+  it('a worker stopped mid-stream: the panel reconnects, the draft is asked for again and arrives', async () => {
+    const content = answer('We can send a replacement or a refund, whichever you prefer [1]. '.repeat(6).trim(), [1]);
+    // A slow first answer (stopped halfway by the worker's end), then a quick one.
+    server.script({ content, chunks: content.match(/.{1,4}/gs) ?? [], chunkDelayMs: 60 }, { content });
+    const before = chatRequests().length;
+    const { panel } = await openTicket('1007');
+    await panel.getByTestId('draft-streaming').waitFor({ timeout: 20_000 });
+    const cdp = await browser.context.newCDPSession(panel);
+    await cdp.send('ServiceWorker.enable');
+    await cdp.send('ServiceWorker.stopAllWorkers');
+    await panel.getByTestId('draft-text').waitFor({ timeout: 30_000 });
+    expect(chatRequests().length - before).toBe(2);
+    await expect.poll(async () => (await readEvents(panel)).filter((e) => e.type === 'shown' && String(e.ticketKey).endsWith(':1007')).length, { timeout: 10_000 }).toBe(1);
+  });
 });
