@@ -141,7 +141,9 @@ export const ProviderGetRequest = z.object({ type: z.literal('provider/get') });
 export const ProviderSaveRequest = z.object({ type: z.literal('provider/save'), settings: ProviderSettingsDraft });
 /** Without settings: test the stored ones. A missing `apiKey` means the stored key. */
 export const ProviderTestRequest = z.object({ type: z.literal('provider/test'), settings: ProviderSettingsDraft.optional() });
-export const ProviderRequest = z.discriminatedUnion('type', [ProviderGetRequest, ProviderSaveRequest, ProviderTestRequest]);
+/** A team config's model fields over the stored settings (the stored key is kept; a key in the fields is ignored). */
+export const ProviderSaveTeamRequest = z.object({ type: z.literal('provider/save-team'), settings: ProviderSettingsDraft });
+export const ProviderRequest = z.discriminatedUnion('type', [ProviderGetRequest, ProviderSaveRequest, ProviderTestRequest, ProviderSaveTeamRequest]);
 export type ProviderRequest = z.infer<typeof ProviderRequest>;
 
 /** The stored settings as pages may see them: everything but the key. */

@@ -5,6 +5,7 @@ import { embeddingStatus } from '../../lib/kb/embedding-store';
 import { EMBED_PORT_NAME, EmbedPortPush, EmbeddingsSaveReply, ProviderGetReply, type EmbedPortRequest, type EmbeddingsSaveRequest, type ProviderRequest } from '../../lib/messages';
 import { db } from '../../lib/platform/database';
 import { endpointPattern } from '../../lib/sites/hosted';
+import { useOriginAccess } from './useOriginAccess';
 
 function describeError(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
@@ -25,7 +26,6 @@ export function useEmbeddings(): EmbeddingsSectionProps {
   const [progress, setProgress] = useState<EmbeddingsSectionProps['progress']>(null);
   const [coverage, setCoverage] = useState<EmbeddingsSectionProps['coverage']>(null);
   const [message, setMessage] = useState<EmbeddingsSectionProps['message']>(null);
-  const [granted, setGranted] = useState<{ pattern: string; granted: boolean } | null>(null);
   const [refresh, setRefresh] = useState(0);
   const port = useRef<Browser.runtime.Port | null>(null);
   /** Ends the wait for the current run (a port closed from this side gets no onDisconnect here). */
@@ -67,17 +67,7 @@ export function useEmbeddings(): EmbeddingsSectionProps {
   }, [savedModel, refresh]);
 
   const pattern = endpointPattern(baseUrl);
-  useEffect(() => {
-    if (!pattern) return;
-    let live = true;
-    browser.permissions.contains({ origins: [pattern] }).then(
-      (ok) => live && setGranted({ pattern, granted: ok }),
-      () => live && setGranted({ pattern, granted: false }),
-    );
-    return () => {
-      live = false;
-    };
-  }, [pattern]);
+  const { granted, markGranted } = useOriginAccess(pattern);
 
   useEffect(() => () => port.current?.disconnect(), []);
 
@@ -113,7 +103,7 @@ export function useEmbeddings(): EmbeddingsSectionProps {
 
   const onEmbed = () => {
     // Ask for the server's site inside the click: the prompt needs the user gesture.
-    const permission = pattern && !(granted?.pattern === pattern && granted.granted) ? browser.permissions.request({ origins: [pattern] }) : null;
+    const permission = pattern && granted !== true ? browser.permissions.request({ origins: [pattern] }) : null;
     void (async () => {
       setBusy(true);
       setMessage(null);
@@ -131,7 +121,7 @@ export function useEmbeddings(): EmbeddingsSectionProps {
             setMessage({ ok: false, text: `The copilot may not connect to ${origin}. Click Embed knowledge base again and choose Allow.` });
             return;
           }
-          setGranted({ pattern, granted: true });
+          markGranted(pattern);
         }
         if (!(await save())) return;
         setProgress({ value: 0, label: 'Checking which passages need vectors…', done: false });

@@ -1,6 +1,7 @@
 import { useLiveQuery } from 'dexie-react-hooks';
-import { useEffect, useMemo, useState } from 'react';
+import { useMemo, useState } from 'react';
 import { browser } from 'wxt/browser';
+import { useOriginAccess } from './useOriginAccess';
 import type { KbKindFilter } from '../../components/KbManager';
 import { importHtml } from '../../lib/kb/import/html';
 import { importFile, latestBySource, type ImportEnv, type ImportIssue } from '../../lib/kb/import/index';
@@ -77,7 +78,6 @@ export function useKb() {
   const [summary, setSummary] = useState<KbImportSummary | null>(null);
   const [message, setMessage] = useState<{ ok: boolean; text: string } | null>(null);
   const [url, setUrl] = useState('');
-  const [access, setAccess] = useState<{ pattern: string; granted: boolean } | null>(null);
 
   const list = useLiveQuery(
     () => listDocs(db, { query, ...(kind === 'all' ? {} : { kind }), offset: page * KB_PAGE_SIZE, limit: KB_PAGE_SIZE }),
@@ -89,18 +89,8 @@ export function useKb() {
   const pattern = target && 'pattern' in target ? target.pattern : null;
   // Checked when the field changes, so a click can ask at once: a prompt needs the user gesture,
   // which an `await` before it may lose.
-  useEffect(() => {
-    if (!pattern) return;
-    let live = true;
-    browser.permissions.contains({ origins: [pattern] }).then(
-      (granted) => live && setAccess({ pattern, granted }),
-      () => live && setAccess({ pattern, granted: false }),
-    );
-    return () => {
-      live = false;
-    };
-  }, [pattern]);
-  const urlGranted = access !== null && access.pattern === pattern && access.granted;
+  const { granted: urlAccess, markGranted } = useOriginAccess(pattern);
+  const urlGranted = urlAccess === true;
 
   const setQuery = (value: string) => {
     setQueryState(value);
@@ -186,7 +176,7 @@ export function useKb() {
           setMessage({ ok: false, text: `The copilot may not read ${origin}. Import again and choose Allow, or save the page as a file and import the file.` });
           return;
         }
-        setAccess({ pattern: target.pattern, granted: true });
+        markGranted(target.pattern);
         setProgress({ value: 10, label: `Fetching ${href}…`, done: false });
         const request: FetchPageRequest = { type: 'kb/fetch-url', url: href };
         let raw: unknown;

@@ -1,7 +1,7 @@
 import { useCallback, useEffect, useState } from 'react';
 import { agentItem } from '../../lib/platform/agent';
 import { browser } from 'wxt/browser';
-import { ProviderGetReply, ProviderResultReply, type ProviderRequest } from '../../lib/messages';
+import { ProviderResultReply, type ProviderRequest } from '../../lib/messages';
 import type { TeamProvider } from '../../lib/pilot/team-config';
 import { applyTeamConfig, effectiveTeamConfig, getPilot, pilotItem, teamConfigItem, watchManagedStorage, type ApplyReport } from '../../lib/platform/pilot-store';
 import { assign, cohortOf } from '../../lib/pilot/assign';
@@ -127,12 +127,9 @@ export function usePilot() {
 
 export type PilotState = ReturnType<typeof usePilot>;
 
-/** The team's model settings over the stored ones, saved by the background (which keeps the agent's key). */
+/** The team's model settings, merged over the stored ones by the background (which keeps the agent's key). */
 async function saveTeamProviderViaBackground(team: TeamProvider): Promise<{ ok: boolean; message: string }> {
-  const get: ProviderRequest = { type: 'provider/get' };
-  const current = ProviderGetReply.safeParse(await browser.runtime.sendMessage(get));
-  const stored = current.success ? current.data.settings : null;
-  const save: ProviderRequest = { type: 'provider/save', settings: { ...(stored ?? {}), ...team } };
+  const save: ProviderRequest = { type: 'provider/save-team', settings: team };
   const reply = ProviderResultReply.safeParse(await browser.runtime.sendMessage(save));
   return reply.success ? { ok: reply.data.ok, message: reply.data.message } : { ok: false, message: 'The background did not answer.' };
 }

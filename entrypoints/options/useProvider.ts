@@ -1,18 +1,12 @@
 import { useEffect, useMemo, useState } from 'react';
 import { browser } from 'wxt/browser';
+import { useOriginAccess } from './useOriginAccess';
 import type { ProviderForm, ProviderTextField } from '../../components/ProviderSection';
 import { presetDefaults, type ProviderPreset } from '../../lib/drafting/provider-settings';
 import { ProviderGetReply, ProviderResultReply, type ProviderRequest, type PublicProviderSettings } from '../../lib/messages';
 import { endpointPattern } from '../../lib/sites/hosted';
 import { readManagedStorage, watchManagedStorage } from '../../lib/platform/pilot-store';
-
-const PROVIDER_FIELDS = ['preset', 'baseUrl', 'model', 'apiVersion', 'temperature', 'maxTokens', 'timeoutMs', 'priceInPerMillion', 'priceOutPerMillion', 'draftMode', 'monthlyCapUsd', 'outputMode'];
-
-/** Provider fields locked by managed storage (`settings.provider.model` → `model`; a locked parent locks all). */
-export function lockedProviderFields(locked: readonly string[]): string[] {
-  if (locked.some((l) => l === 'settings' || l === 'settings.provider')) return [...PROVIDER_FIELDS];
-  return locked.filter((l) => l.startsWith('settings.provider.')).map((l) => l.slice('settings.provider.'.length).split('.')[0] ?? '');
-}
+import { lockedProviderFields } from '../../lib/pilot/team-config';
 
 const EMPTY_FORM: ProviderForm = {
   preset: 'openai',
@@ -98,7 +92,6 @@ export function useProvider() {
   const [hasKey, setHasKey] = useState(false);
   const [busy, setBusy] = useState(false);
   const [status, setStatus] = useState<{ ok: boolean; text: string } | null>(null);
-  const [access, setAccess] = useState<{ pattern: string; granted: boolean } | null>(null);
   const [locked, setLocked] = useState<string[]>([]);
 
   useEffect(() => {
@@ -135,18 +128,7 @@ export function useProvider() {
   }, []);
 
   const pattern = useMemo(() => endpointPattern(form.baseUrl), [form.baseUrl]);
-  useEffect(() => {
-    if (!pattern) return;
-    let live = true;
-    browser.permissions.contains({ origins: [pattern] }).then(
-      (granted) => live && setAccess({ pattern, granted }),
-      () => live && setAccess({ pattern, granted: false }),
-    );
-    return () => {
-      live = false;
-    };
-  }, [pattern]);
-  const granted = pattern !== null && access !== null && access.pattern === pattern ? access.granted : null;
+  const { granted, markGranted } = useOriginAccess(pattern);
 
   const onField = (field: ProviderTextField, value: string) => setForm((f) => ({ ...f, [field]: value }));
   const onPreset = (preset: ProviderPreset) => {
@@ -178,7 +160,7 @@ export function useProvider() {
             setStatus({ ok: false, text: `The copilot may not connect to ${origin}. Click ${verb === 'save' ? 'Save' : 'Test connection'} again and choose Allow.` });
             return;
           }
-          setAccess({ pattern, granted: true });
+          markGranted(pattern);
         }
         let raw: unknown;
         try {

@@ -19,6 +19,9 @@ export interface AssessOptions {
   disabledPii: readonly EntityType[];
   /** Whether a model is configured and allowed (until then drafts are made in the browser). */
   modelConfigured: boolean;
+  /** Already computed by the caller for this ticket and these options: not computed again. */
+  decision?: PolicyDecision;
+  masked?: Ticket;
 }
 
 /**
@@ -26,7 +29,7 @@ export interface AssessOptions {
  * and the masked text a model would receive. Nothing here sends anything anywhere.
  */
 export function assessTicket(ticket: Ticket, options: AssessOptions): TicketAssessment {
-  const policy = decidePolicy(ticket, options.policy, options.language);
+  const policy = options.decision ?? decidePolicy(ticket, options.policy, options.language);
   const customerTexts = [ticket.subject, ...ticket.messages.filter((m) => m.role === 'customer').map((m) => m.text)];
   const found = detectInjection({ texts: customerTexts, hiddenText: ticket.signals.hiddenText ?? [] });
   const injection = { suspected: found.suspected, reasons: found.reasons };
@@ -37,7 +40,7 @@ export function assessTicket(ticket: Ticket, options: AssessOptions): TicketAsse
       outbound: { text: '', sent: false, note: 'Nothing about this ticket leaves this browser: a no-AI policy applies.' },
     };
   }
-  const masked = guardTicket(ticket, { disabled: [...options.disabledPii] }).ticket;
+  const masked = options.masked ?? guardTicket(ticket, { disabled: [...options.disabledPii] }).ticket;
   const text = ticketDataBlock(masked);
   const note =
     policy.mode === 'template-only'

@@ -8,7 +8,7 @@ import { buildPrompt, estimateTokens, rewriteInstruction, type BuiltPrompt, type
 import { costUsd, outputModeOf, type OutputMode, type ProviderSettings } from '../drafting/provider-settings';
 import type { Citation, Confidence, DraftSource } from '../drafting/schema';
 import type { EntityType } from '../guard/entities';
-import { guardTicket } from '../guard/guard-ticket';
+import { guardTicket, type GuardedTicket } from '../guard/guard-ticket';
 import { SECRET_PLACEHOLDER, type MaskSession } from '../guard/mask';
 import { checkOutput } from '../guard/output-check';
 import type { RetrievedChunk } from '../retrieval/retriever';
@@ -50,6 +50,8 @@ export interface ModelStepInput {
   cache?: AnswerCache;
   /** Regenerate asks for a new answer: do not read the cache (the new answer replaces the entry). */
   skipCacheRead?: boolean;
+  /** The guard's result for this ticket when the caller already has it (its session fills placeholders back). */
+  guarded?: GuardedTicket;
   /** Output modes this server turned down, remembered across calls (`baseUrl model` → mode to use). */
   modeMemo?: Map<string, OutputMode>;
 }
@@ -128,7 +130,7 @@ function maskDraftText(session: MaskSession, text: string, ticket: Ticket): stri
  */
 export async function draftWithModel(input: ModelStepInput): Promise<ModelStepResult> {
   const { ticket, settings, client, language } = input;
-  const guarded = guardTicket(ticket, { disabled: [...input.disabledPii] });
+  const guarded = input.guarded ?? guardTicket(ticket, { disabled: [...input.disabledPii] });
   const session = guarded.session;
   const masked = guarded.ticket;
 

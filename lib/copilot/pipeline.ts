@@ -1,7 +1,7 @@
 import { draftFromTemplate, type TemplateDraft } from '../drafting/template-drafter';
 import { ticketLanguage, ticketQueryText } from '../drafting/ticket-query';
 import type { EntityType } from '../guard/entities';
-import type { PolicyFile } from '../guard/policy';
+import type { PolicyDecision, PolicyFile } from '../guard/policy';
 import type { RetrievedChunk, Retriever, SemanticQuery } from '../retrieval/retriever';
 import type { Ticket } from '../ticket/schema';
 import { checkOutput } from '../guard/output-check';
@@ -24,6 +24,9 @@ export interface PipelineInput {
   semantic?: SemanticQuery | null;
   /** How many chunks to retrieve (a pilot arm may set it); default RETRIEVAL_K. */
   k?: number;
+  /** The policy decision and the guard's masked ticket, when the caller already has them. */
+  decision?: PolicyDecision;
+  masked?: Ticket;
 }
 
 export interface PipelineResult {
@@ -44,7 +47,14 @@ export interface PipelineResult {
 export function runPipeline(input: PipelineInput): PipelineResult {
   const { ticket } = input;
   const language = ticketLanguage(ticket);
-  const assessment = assessTicket(ticket, { policy: input.policy, language, disabledPii: input.disabledPii, modelConfigured: input.modelConfigured ?? false });
+  const assessment = assessTicket(ticket, {
+    policy: input.policy,
+    language,
+    disabledPii: input.disabledPii,
+    modelConfigured: input.modelConfigured ?? false,
+    ...(input.decision ? { decision: input.decision } : {}),
+    ...(input.masked ? { masked: input.masked } : {}),
+  });
   if (assessment.policy.mode === 'no-ai') return { language, assessment, draft: null, sentToModel: false, retrieved: [] };
   const query = { text: ticketQueryText(ticket), language };
   const retrieved = input.semantic ? input.retriever.retrieveHybrid(query, input.k ?? RETRIEVAL_K, input.semantic) : input.retriever.retrieve(query, input.k ?? RETRIEVAL_K);

@@ -263,7 +263,7 @@ export class CopilotService {
    * leaves the browser too). Null when embeddings are off, the KB has no vectors for the model, or
    * the call fails: retrieval is then lexical, as without embeddings.
    */
-  private async semanticQuery(provider: ProviderSettings, kbVersion: number, ticket: Ticket, disabledPii: readonly EntityType[], signal: AbortSignal): Promise<SemanticQuery | null> {
+  private async semanticQuery(provider: ProviderSettings, kbVersion: number, masked: Ticket, signal: AbortSignal): Promise<SemanticQuery | null> {
     if (!provider.embeddingsEnabled || !provider.embeddingModel || !this.deps.createEmbedder) return null;
     const key = `${provider.embeddingModel}\u0000${kbVersion}`;
     if (this.vectors?.key !== key) {
@@ -272,7 +272,6 @@ export class CopilotService {
     }
     const index = this.vectors.index;
     if (index.size === 0) return null;
-    const masked = guardTicket(ticket, { disabled: [...disabledPii] }).ticket;
     try {
       return { index, vector: await embedQuery(this.deps.createEmbedder(provider), ticketQueryText(masked), signal) };
     } catch {
@@ -487,6 +486,8 @@ export class CopilotService {
       // Whether this ticket may reach a model at all decides the on-request wait and any embeddings call.
       const decision = decidePolicy(ticket, policy, ticketLanguage(ticket));
       const modelAllowed = provider !== null && this.deps.createModelClient !== undefined && (decision.mode === 'draft' || decision.mode === 'review');
+      // Masked once for everything that follows: retrieval's query embedding, the outbound preview, the model, the drift check.
+      const guarded = decision.mode === 'no-ai' ? null : guardTicket(ticket, { disabled: [...disabledPii] });
       // Shadow drafts are made unasked: nobody sees them, so there is no button to press.
       if (provider && modelAllowed && provider.draftMode === 'on-request' && !state.requested && !parent && !shadow) {
         const current = await this.deps.tabs.get(tabId);
@@ -495,7 +496,7 @@ export class CopilotService {
         return;
       }
       const semantic =
-        provider && modelAllowed && arm?.retrieval?.hybrid !== false ? await this.semanticQuery(provider, kb.kbVersion, ticket, disabledPii, signal) : null;
+        provider && modelAllowed && guarded && arm?.retrieval?.hybrid !== false ? await this.semanticQuery(provider, kb.kbVersion, guarded.ticket, signal) : null;
       if (signal.aborted) return;
       const { assessment, draft: result, retrieved, language } = runPipeline({
         ticket,
@@ -506,6 +507,8 @@ export class CopilotService {
         excludeDocIds: exclude,
         modelConfigured: provider !== null,
         semantic,
+        decision,
+        ...(guarded ? { masked: guarded.ticket } : {}),
         ...(arm?.retrieval ? { k: arm.retrieval.k } : {}),
       });
       if (!result) {
@@ -566,6 +569,7 @@ export class CopilotService {
               // Regenerate wants another answer, not the same one again.
               skipCacheRead: Boolean(parent && !rewrite),
               modeMemo: this.modeMemo,
+              ...(guarded ? { guarded } : {}),
             });
           } finally {
             this.setBusy(-1);
@@ -597,7 +601,7 @@ export class CopilotService {
         pilotId: pilot?.assignment.pilotId ?? null,
         cohort: pilot?.assignment.cohort ?? null,
         ...(shadow ? { shadow: true } : {}),
-        drift: { text: ticketQueryText(guardTicket(ticket, { disabled: [...disabledPii] }).ticket).slice(0, DRIFT_TEXT_CHARS), coverage: retrieved[0]?.coverage ?? 0 },
+        ...(guarded ? { drift: { text: ticketQueryText(guarded.ticket).slice(0, DRIFT_TEXT_CHARS), coverage: retrieved[0]?.coverage ?? 0 } } : {}),
       };
       const variantOf = (drafter: string) => pilot?.assignment.variant ?? drafter;
       let record: DraftRecord;

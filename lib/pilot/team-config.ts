@@ -312,6 +312,12 @@ export function describeLocked(managed: ManagedRead): { field: string; value: st
   });
 }
 
+/** Model settings fields locked by managed storage (`settings.provider.model` → `model`; a locked parent locks all). */
+export function lockedProviderFields(locked: readonly string[]): string[] {
+  if (locked.some((l) => l === 'settings' || l === 'settings.provider')) return Object.keys(TeamProviderSchema.shape);
+  return locked.filter((l) => l.startsWith('settings.provider.')).map((l) => l.slice('settings.provider.'.length).split('.')[0] ?? '');
+}
+
 /** Whether a field path is locked by managed storage (a locked parent locks its children). */
 export function isLocked(locked: readonly string[], field: string): boolean {
   return locked.some((l) => field === l || field.startsWith(`${l}.`) || l.startsWith(`${field}.`));

@@ -60,11 +60,11 @@ function withoutKey(settings: ProviderSettings): PublicProviderSettings {
  */
 async function resolveSettings(input: Record<string, unknown>): Promise<{ ok: true; settings: ProviderSettings } | { ok: false; message: string }> {
   const { apiKey, ...rest } = input;
+  const stored = await getProviderSettings();
   let key: unknown;
-  if (apiKey === undefined || apiKey === null) key = (await getProviderSettings())?.apiKey;
+  if (apiKey === undefined || apiKey === null) key = stored?.apiKey;
   else key = typeof apiKey === 'string' && apiKey.trim() === '' ? undefined : apiKey;
   // The Model form does not carry the embedding settings (Options → Embeddings saves them): keep them.
-  const stored = await getProviderSettings();
   for (const field of ['embeddingsEnabled', 'embeddingModel'] as const) if (!(field in rest) && stored?.[field] !== undefined) rest[field] = stored[field];
   const parsed = ProviderSettingsSchema.safeParse(key === undefined ? rest : { ...rest, apiKey: key });
   return parsed.success ? { ok: true, settings: parsed.data } : { ok: false, message: describeSettingsError(parsed.error) };
@@ -111,6 +111,7 @@ export async function handleProviderTest(input?: Record<string, unknown>, option
 export function handleProviderRequest(request: ProviderRequest): Promise<ProviderGetReply | ProviderResultReply> {
   if (request.type === 'provider/get') return handleProviderGet();
   if (request.type === 'provider/save') return handleProviderSave(request.settings);
+  if (request.type === 'provider/save-team') return saveTeamProvider(request.settings);
   return handleProviderTest(request.settings);
 }
 

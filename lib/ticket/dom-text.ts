@@ -62,18 +62,20 @@ const PARAGRAPHS = new Set(['p', 'h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'blockquote
 /** Table cells stay on their row's line, separated by a space. */
 const CELLS = new Set(['td', 'th']);
 
-function isElement(node: Node): node is Element {
+export function isElement(node: Node): node is Element {
   return node.nodeType === ELEMENT_NODE;
 }
 
 export function textWithBreaks(el: Element): string {
   const parts: Part[] = [];
   walk(el, parts, false);
-  return normalise(join(parts));
+  return normalise(joinTextParts(parts));
 }
 
 /** A piece of text, or a number: line breaks required at a block boundary (adjacent ones merge). */
-type Part = string | number;
+/** Text, or a block boundary of that many line breaks. */
+export type TextPart = string | number;
+type Part = TextPart;
 
 function walk(node: Node, parts: Part[], preformatted: boolean): void {
   if (node.nodeType === TEXT_NODE || node.nodeType === CDATA_SECTION_NODE) {
@@ -107,7 +109,7 @@ function walk(node: Node, parts: Part[], preformatted: boolean): void {
  * Joins the parts: neighbouring block boundaries count once (the larger wins), whitespace-only text
  * at a boundary is dropped, and boundaries at the very start or end produce nothing.
  */
-function join(parts: Part[]): string {
+export function joinTextParts(parts: readonly Part[]): string {
   let out = '';
   let pending = 0;
   let hasText = false;

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { handleProviderGet, handleProviderSave, handleProviderTest } from '../../lib/platform/provider-messages';
+import { handleProviderGet, handleProviderRequest, handleProviderSave, handleProviderTest } from '../../lib/platform/provider-messages';
+import { ProviderRequest } from '../../lib/messages';
 import { getProviderSettings, providerItem } from '../../lib/platform/provider-store';
 import { startOpenAIServer, type OpenAIServer } from '../support/openai-server';
 
@@ -32,6 +33,13 @@ describe('provider/save and provider/get', () => {
     expect(got.settings).toMatchObject({ preset: 'custom', model: 'test-model', monthlyCapUsd: 20 });
     expect(got.settings).not.toHaveProperty('apiKey');
     expect(JSON.stringify(got)).not.toContain(KEY);
+  });
+
+  it('provider/save-team puts the team fields over the stored settings and keeps the stored key', async () => {
+    await handleProviderSave(custom({ apiKey: KEY }));
+    const request = ProviderRequest.parse({ type: 'provider/save-team', settings: { model: 'team-model', draftMode: 'auto', apiKey: 'sk-from-a-file' } });
+    expect(await handleProviderRequest(request)).toMatchObject({ ok: true });
+    expect(await getProviderSettings()).toMatchObject({ model: 'team-model', draftMode: 'auto', apiKey: KEY, baseUrl: server.baseUrl });
   });
 
   it('answers null settings and no key before anything is saved', async () => {

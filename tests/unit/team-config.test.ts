@@ -10,7 +10,7 @@ import { saveTeamProvider } from '../../lib/platform/provider-messages';
 import { ProviderSettingsSchema } from '../../lib/drafting/provider-settings';
 import { applyTeamConfig, currentAssignment, effectiveTeamConfig, getPilot, pilotItem, readManagedStorage, syncManaged } from '../../lib/platform/pilot-store';
 import type { PilotConfig } from '../../lib/pilot/config';
-import { describeLocked, isLocked, mergeTeamConfig, parseTeamConfig, readManaged, stripKeys, validateTeamConfig } from '../../lib/pilot/team-config';
+import { describeLocked, isLocked, lockedProviderFields, mergeTeamConfig, parseTeamConfig, readManaged, stripKeys, validateTeamConfig } from '../../lib/pilot/team-config';
 
 const PILOT: PilotConfig = {
   id: 'p1',
@@ -124,6 +124,14 @@ describe('managed storage', () => {
     expect(capOnly.locked).toEqual(['settings.provider.monthlyCapUsd']);
     expect(mergeTeamConfig(imported.value, capOnly.config).settings?.provider).toMatchObject({ model: 'gpt-4o-mini', monthlyCapUsd: 50 });
     expect(mergeTeamConfig(null, capOnly.config).settings?.provider).toBeUndefined();
+  });
+});
+
+describe('locked model fields', () => {
+  it('maps managed paths to the Model form fields; a locked parent locks them all', () => {
+    expect(lockedProviderFields(['settings.provider.model', 'settings.provider.monthlyCapUsd', 'policies'])).toEqual(['model', 'monthlyCapUsd']);
+    expect(lockedProviderFields(['settings.provider'])).toEqual(['preset', 'baseUrl', 'model', 'apiVersion', 'temperature', 'maxTokens', 'timeoutMs', 'priceInPerMillion', 'priceOutPerMillion', 'draftMode', 'monthlyCapUsd', 'outputMode']);
+    expect(lockedProviderFields(['pilot'])).toEqual([]);
   });
 });
 

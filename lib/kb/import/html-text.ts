@@ -4,8 +4,8 @@
  * `## ` lines (so chunking by headings works), list items become `- ` lines and table rows one
  * line each. Scripts, styles, forms and hidden elements are dropped.
  */
+import { isElement, joinTextParts, type TextPart } from '../../ticket/dom-text';
 
-const ELEMENT_NODE = 1;
 const TEXT_NODE = 3;
 const CDATA_SECTION_NODE = 4;
 
@@ -61,11 +61,7 @@ const LINES = new Set([
 ]);
 
 /** A piece of text, or a boundary needing that many line breaks (neighbouring ones merge). */
-type Part = string | number;
-
-function isElement(node: Node): node is Element {
-  return node.nodeType === ELEMENT_NODE;
-}
+type Part = TextPart;
 
 function hidden(el: Element): boolean {
   if (el.hasAttribute('hidden') || el.getAttribute('aria-hidden') === 'true') return true;
@@ -122,27 +118,6 @@ function walk(node: Node, parts: Part[], pre: boolean): void {
   if (breaks) parts.push(breaks);
 }
 
-function join(parts: readonly Part[]): string {
-  let out = '';
-  let pending = 0;
-  let hasText = false;
-  for (const part of parts) {
-    if (typeof part === 'number') {
-      pending = Math.max(pending, part);
-      continue;
-    }
-    const blank = part.trim() === '';
-    if (pending > 0) {
-      if (blank) continue;
-      if (hasText) out += '\n'.repeat(pending);
-      pending = 0;
-    }
-    out += part;
-    if (!blank) hasText = true;
-  }
-  return out;
-}
-
 function normalise(raw: string): string {
   return raw
     .replace(/[\u00a0\t\f\v ]+/g, ' ')
@@ -163,7 +138,7 @@ function normalise(raw: string): string {
 export function htmlToText(root: Node): string {
   const parts: Part[] = [];
   walk(root, parts, false);
-  return normalise(join(parts));
+  return normalise(joinTextParts(parts));
 }
 
 /** The readable text of an HTML fragment (a help-centre article body), parsed by the caller's parser. */
